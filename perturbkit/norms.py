@@ -1,0 +1,114 @@
+"""The p "norms" of the theorem, for every p in [0, inf], and projections onto their balls.
+
+Sizes are taken over all non-batch dimensions (dimension 0 is the batch) and are in units of intensity (entries in
+[0, 1]):
+
+* p = 0: the number of changed entries (the Hamming distance);
+* 0 < p < 1: sum |d_i|^p, *without* the 1/p root, so that it is a metric and a change of t entries costs at most t;
+* 1 <= p < inf: the usual (sum |d_i|^p)^(1/p);
+* p = inf: max |d_i|.
+
+Every function works on the device of its input and returns results there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ._checks import check_finite, check_p
+
+PROJECTABLE = (0.0, 1.0, 2.0, math.inf)
+
+
+def _batched(name: str, x: torch.Tensor) -> torch.Tensor:
+    check_finite(name, x)
+    if x.dim() < 1:
+        raise ValueError(f"{name} must have a batch dimension (shape (k, ...)), got a scalar")
+    return x.reshape(x.shape[0], -1)
+
+
+def size(delta: torch.Tensor, p: float) -> torch.Tensor:
+    """Size of each perturbation in ``delta`` (shape (k, ...)) in d_p; returns shape (k,), dtype of ``delta``."""
+    p = check_p(p)
+    d = _batched("delta", delta)
+    if p == 0:
+        return (d != 0).sum(dim=1).to(d.dtype)
+    if p < 1:
+        return d.abs().pow(p).sum(dim=1)
+    return torch.linalg.vector_norm(d, ord=p, dim=1)
+
+
+def distance(x: torch.Tensor, y: torch.Tensor, p: float) -> torch.Tensor:
+    """d_p distance between matching images of ``x`` and ``y`` (same shape (k, ...)); returns shape (k,)."""
+    check_finite("x", x)
+    check_finite("y", y)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same shape, got {tuple(x.shape)} and {tuple(y.shape)}")
+    if x.device != y.device:
+        raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
+    return size(x - y, p)
+
+
+def _per_sample(eps, d: torch.Tensor) -> torch.Tensor:
+    """``eps`` as a (k, 1) tensor on d's device and dtype, checked to be >= 0 and not NaN."""
+    e = torch.as_tensor(eps, dtype=d.dtype, device=d.device)
+    if e.dim() == 0:
+        e = e.expand(d.shape[0])
+    e = e.reshape(-1)
+    if e.shape[0] != d.shape[0]:
+        raise ValueError(f"eps must be a number or have one value per sample ({d.shape[0]}), got shape "
+                         f"{tuple(torch.as_tensor(eps).shape)}")
+    if bool(torch.isnan(e).any()) or bool((e < 0).any()):
+        raise ValueError(f"eps must be >= 0 (and not NaN), got min {float(e.min())}")
+    return e[:, None]
+
+
+def _project_l1(d: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    # Exact Euclidean projection onto the l1 ball by sorting (Duchi et al. 2008): soft-threshold |d| at the
+    # theta that makes the l1 norm exactly eps. Rows already inside the ball are left as they are.
+    a = d.abs()
+    u, _ = torch.sort(a, dim=1, descending=True)
+    css = u.cumsum(dim=1)
+    j = torch.arange(1, d.shape[1] + 1, device=d.device, dtype=d.dtype)
+    cond = u - (css - eps) / j > 0
+    rho = cond.to(torch.int64).cumsum(dim=1).argmax(dim=1, keepdim=True)  # last index where cond holds
+    theta = ((css.gather(1, rho) - eps) / (rho + 1).to(d.dtype)).clamp_min(0)
+    out = d.sign() * (a - theta).clamp_min(0)
+    inside = a.sum(dim=1, keepdim=True) <= eps
+    return torch.where(inside, d, out)
+
+
+def _project_l0(d: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    # Keep the floor(eps) entries of largest magnitude (ties broken by position, so the result is deterministic).
+    k = torch.floor(eps + 1e-6).to(torch.int64)
+    order = torch.argsort(d.abs(), dim=1, descending=True, stable=True)
+    rank = torch.empty_like(order)
+    rank.scatter_(1, order, torch.arange(d.shape[1], device=d.device).expand_as(order).contiguous())
+    return torch.where(rank < k, d, torch.zeros_like(d))
+
+
+def project(delta: torch.Tensor, p: float, eps) -> torch.Tensor:
+    """Project each perturbation in ``delta`` (shape (k, ...)) onto the d_p ball of radius ``eps``.
+
+    ``eps`` is a number or a tensor with one radius per sample. Supported p: inf (clip), 2 (rescale), 1 (exact
+    Euclidean projection, sort-based) and 0 (keep the floor(eps) largest entries). For p = 2 and inf the result is
+    the nearest point of the ball in l2; for p = 1 too; for p = 0 it is the nearest point with at most eps entries.
+    Returns a tensor of the same shape, dtype and device.
+    """
+    p = check_p(p)
+    if p not in PROJECTABLE:
+        raise ValueError(f"project supports p in {{0, 1, 2, inf}}, got p={p}")
+    d = _batched("delta", delta)
+    e = _per_sample(eps, d)
+    if p == math.inf:
+        out = torch.maximum(torch.minimum(d, e), -e)
+    elif p == 2:
+        norm = torch.linalg.vector_norm(d, dim=1, keepdim=True)
+        out = d * torch.where(norm > e, e / norm.clamp_min(1e-30), torch.ones_like(norm))
+    elif p == 1:
+        out = _project_l1(d, e)
+    else:
+        out = _project_l0(d, e)
+    return out.reshape(delta.shape)

@@ -1,0 +1,162 @@
+"""Image spaces: every n-by-n image with ``channels`` channels whose entries take ``levels`` grey levels.
+
+An image has N = channels * n * n entries, each one of the values 0, 1/(L-1), ..., 1 (L = ``levels``). The space
+holds L**N images. We number them in mixed radix L: entry 0 (channel 0, row 0, column 0, in C order) is the most
+significant digit. So ``labels.reshape((L,) * N)`` puts entry i on axis i, which is what the census kernel uses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import torch
+
+from ._checks import check_finite, check_int, check_p
+
+_INT64_MAX = 2**63 - 1
+
+
+class ImageSpace:
+    """All n-by-n images with ``channels`` channels and ``levels`` values per entry, under the uniform measure.
+
+    Images are float32 tensors of shape (k, channels, n, n) with values k/(levels-1) in [0, 1]; indices are int64
+    tensors. Methods create tensors on ``device`` (default CPU) and keep inputs on the device they came on.
+    """
+
+    def __init__(self, n: int, levels: int = 2, channels: int = 1):
+        self.n = check_int("n", n, minimum=1)
+        self.levels = check_int("levels", levels, minimum=2)
+        self.channels = check_int("channels", channels, minimum=1)
+
+    # ----------------------------------------------------------------- sizes
+    @property
+    def num_entries(self) -> int:
+        """N = channels * n * n, the number of entries (pixel-channels) of one image."""
+        return self.channels * self.n * self.n
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """Shape of one image: (channels, n, n)."""
+        return (self.channels, self.n, self.n)
+
+    @property
+    def size(self) -> int:
+        """Number of images, levels ** N, as an exact Python int."""
+        return self.levels**self.num_entries
+
+    @property
+    def step(self) -> float:
+        """Distance between neighbouring grey levels, 1/(levels-1)."""
+        return 1.0 / (self.levels - 1)
+
+    def __repr__(self) -> str:
+        return f"ImageSpace(n={self.n}, levels={self.levels}, channels={self.channels})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ImageSpace) and (self.n, self.levels, self.channels) == (
+            other.n, other.levels, other.channels)
+
+    def __hash__(self) -> int:
+        return hash((self.n, self.levels, self.channels))
+
+    # ---------------------------------------------------------- geometry
+    def diameter(self, p: float) -> float:
+        """Largest d_p distance between two images (all-0 to all-1): N for p <= 1, N**(1/p) for p >= 1, 1 for inf."""
+        p = check_p(p)
+        N = self.num_entries
+        if p == math.inf:
+            return 1.0
+        if p <= 1:
+            return float(N)
+        return float(N) ** (1.0 / p)
+
+    def budget(self, p: float, c: float = 1.0) -> float:
+        """The theorem's perturbation size (c * sqrt(channels) * n) ** (1 / max(p, 1)).
+
+        t = c * sqrt(channels) * n changed entries, each by at most 1, cost at most t in d_0 and in sum |d|^p for
+        p <= 1, and at most t**(1/p) in l_p for p >= 1 (1 for p = inf).
+        """
+        p = check_p(p)
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not (c > 0) or math.isinf(c):
+            raise ValueError(f"c must be a positive finite number, got {c!r}")
+        t = c * math.sqrt(self.channels) * self.n
+        return t ** (1.0 / max(p, 1.0))
+
+    # ---------------------------------------------- index <-> image bijection
+    def _check_indexable(self) -> None:
+        if self.size > _INT64_MAX:
+            raise ValueError(
+                f"{self!r} has {self.levels}**{self.num_entries} images, more than int64 indices can number "
+                f"(2**63 - 1); use sample() instead of images()/indices()")
+
+    def _powers(self, device) -> torch.Tensor:
+        # powers[i] = levels ** (N - 1 - i): entry 0 is the most significant digit.
+        N = self.num_entries
+        return torch.tensor([self.levels ** (N - 1 - i) for i in range(N)], dtype=torch.int64, device=device)
+
+    def digits(self, indices, device=None) -> torch.Tensor:
+        """The integer levels (0..levels-1) of the images with these indices, shape (k, channels, n, n), int64."""
+        self._check_indexable()
+        idx = torch.as_tensor(indices, device=device)
+        if idx.dtype.is_floating_point or idx.dtype == torch.bool or idx.is_complex():
+            raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
+        idx = idx.to(torch.int64).reshape(-1)
+        if idx.numel() and (int(idx.min()) < 0 or int(idx.max()) >= self.size):
+            raise ValueError(f"indices must lie in [0, {self.size - 1}] for {self!r}, got values in "
+                             f"[{int(idx.min())}, {int(idx.max())}]")
+        d = (idx[:, None] // self._powers(idx.device)) % self.levels
+        return d.reshape(-1, *self.shape)
+
+    def images(self, indices, device=None) -> torch.Tensor:
+        """The images with these indices, float32 of shape (k, channels, n, n), values k/(levels-1)."""
+        return self.digits(indices, device=device).to(torch.float32) * self.step
+
+    def to_digits(self, images: torch.Tensor, name: str = "images") -> torch.Tensor:
+        """Integer levels (int64) of lattice images; raises if ``images`` has the wrong shape or is off the lattice."""
+        x = self.check_images(images, name=name)
+        d = torch.round(x * (self.levels - 1))
+        # Off-lattice values are an error, not something to round silently; 1e-4 of a step absorbs float noise.
+        off = (x * (self.levels - 1) - d).abs() > 1e-4
+        if bool(off.any()):
+            v = float(x[off][0])
+            raise ValueError(f"{name} has {int(off.sum())} value(s) off the {self.levels}-level lattice "
+                             f"{{0, 1/{self.levels - 1}, ..., 1}}, e.g. {v!r}; use perturbkit.data.quantize first")
+        return d.to(torch.int64)
+
+    def indices(self, images: torch.Tensor) -> torch.Tensor:
+        """Index (int64, shape (k,)) of each lattice image; the inverse of :meth:`images`."""
+        self._check_indexable()
+        d = self.to_digits(images)
+        return (d.reshape(d.shape[0], -1) * self._powers(d.device)).sum(dim=1)
+
+    def check_images(self, images: torch.Tensor, name: str = "images") -> torch.Tensor:
+        """Return ``images`` if it is a finite float tensor of shape (k, channels, n, n) with values in [0, 1]."""
+        check_finite(name, images)
+        if images.dim() != 4 or tuple(images.shape[1:]) != self.shape:
+            raise ValueError(f"{name} must have shape (k, {self.channels}, {self.n}, {self.n}) for {self!r}, "
+                             f"got {tuple(images.shape)}")
+        if images.numel() and (float(images.min()) < 0 or float(images.max()) > 1):
+            raise ValueError(f"{name} must have values in [0, 1], got values in "
+                             f"[{float(images.min())}, {float(images.max())}]")
+        return images
+
+    # ------------------------------------------------------------ enumeration
+    def chunks(self, batch_size: int = 65536, device=None) -> Iterator[tuple[int, torch.Tensor]]:
+        """Yield (start index, images) over the whole space in index order, ``batch_size`` images at a time."""
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        self._check_indexable()
+        for start in range(0, self.size, batch_size):
+            stop = min(start + batch_size, self.size)
+            yield start, self.images(torch.arange(start, stop, device=device))
+
+    def sample(self, k: int, generator: torch.Generator | None = None, device=None) -> torch.Tensor:
+        """``k`` images drawn uniformly (independent entries, each level equally likely), float32 on ``device``.
+
+        With a ``generator`` the draw is made on the generator's device and moved, so results do not depend on
+        the target device.
+        """
+        k = check_int("k", k, minimum=0)
+        gen_device = generator.device if generator is not None else device
+        d = torch.randint(0, self.levels, (k, *self.shape), generator=generator, device=gen_device)
+        return (d.to(torch.float32) * self.step).to(device if device is not None else d.device)

@@ -1,0 +1,5 @@
+"""Perturbation kernels on trained classifiers: FGSM, PGD, minimal perturbations, lattice-aware and sparse attacks.
+
+Every kernel is batched, takes per-sample budgets, runs on the device of its inputs, and is deterministic given a
+seed. The model is put in eval mode and its parameters' ``requires_grad`` flags are left as they were.
+"""

@@ -1,0 +1,45 @@
+"""Lesson 01's explorer: choose n, L, q and p; see the space's numbers and a random image next to a digit."""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import torch
+
+from ..budgets import space_numbers
+from ..data import quantize, resize
+from ..plotting.images import show_image
+from ..spaces import ImageSpace
+from .live import LiveView
+
+P_OPTIONS = [("0 (changed entries)", 0.0), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("inf", math.inf)]
+
+
+def explorer_view(n: int, levels: int, channels: int, p: float, digit: torch.Tensor | None = None, seed: int = 0):
+    """What the explorer shows for one setting: the report text and a figure (random image, and the digit resized
+    and quantised to the same space when ``digit`` (1, h, w) is given). Pure apart from drawing."""
+    numbers = space_numbers(n, levels, channels, p)
+    space = ImageSpace(n, levels, channels)
+    img = space.sample(1, generator=torch.Generator().manual_seed(seed))[0]
+    panels = [(img, "a uniformly random image")]
+    if digit is not None:
+        d = quantize(resize(digit[None], n), levels)[0]
+        panels.append((d.expand(channels, n, n), "a digit, resized and quantised"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 2.8), squeeze=False)
+    for ax, (im, title) in zip(axes[0], panels):
+        show_image(ax, im, title)
+    fig.tight_layout()
+    return numbers.describe(), fig
+
+
+def space_explorer(digit: torch.Tensor | None = None) -> LiveView:
+    """The widget: sliders for n and L, dropdowns for q and p; it shows explorer_view's text and figure."""
+    controls = {
+        "n": W.IntSlider(value=8, min=2, max=64, step=1, description="n"),
+        "levels": W.IntSlider(value=2, min=2, max=256, step=1, description="levels L"),
+        "channels": W.Dropdown(options=[1, 3], value=1, description="channels q"),
+        "p": W.Dropdown(options=P_OPTIONS, value=2.0, description="p"),
+    }
+    return LiveView(lambda **v: explorer_view(**v, digit=digit), controls)

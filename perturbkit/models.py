@@ -1,0 +1,187 @@
+"""Small image classifiers (a CNN and an MLP for any n and channel count) and a deterministic training loop.
+
+Models take images (k, channels, n, n) with values in [0, 1] and return logits (k, classes). Weights are never
+written to disk here; save them yourself with ``torch.save(model.state_dict(), path)`` if you want to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from ._checks import check_finite, check_int
+
+
+@contextlib.contextmanager
+def _seeded(seed: int | None):
+    # Build layers under a forked RNG so that a seeded model is reproducible without touching the global RNG state;
+    # seed=None draws from (and advances) the global RNG like any torch layer.
+    if seed is None:
+        yield
+        return
+    seed = check_int("seed", seed, minimum=0)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+class SmallCNN(nn.Module):
+    """Two 3x3 convolution blocks and two linear layers, for images (k, channels, n, n) with n >= 2.
+
+    Each block halves the image side with a 2x2 max-pool while the side is at least 8 (so 8x8 digits keep 4x4
+    maps and 28x28 MNIST 7x7). ``width`` is the number of channels of the first block (the second has twice that).
+    """
+
+    def __init__(self, n: int, channels: int = 1, classes: int = 10, width: int = 32, hidden: int = 128,
+                 seed: int | None = 0):
+        super().__init__()
+        self.n = check_int("n", n, minimum=2)
+        self.channels = check_int("channels", channels, minimum=1)
+        self.classes = check_int("classes", classes, minimum=2)
+        width = check_int("width", width, minimum=1)
+        hidden = check_int("hidden", hidden, minimum=1)
+        layers: list[nn.Module] = []
+        side, cin = self.n, self.channels
+        with _seeded(seed):
+            for cout in (width, 2 * width):
+                layers += [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU()]
+                if side >= 8:
+                    layers.append(nn.MaxPool2d(2))
+                    side //= 2
+                cin = cout
+            self.features = nn.Sequential(*layers)
+            self.head = nn.Sequential(nn.Flatten(), nn.Linear(cin * side * side, hidden), nn.ReLU(),
+                                      nn.Linear(hidden, self.classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+class MLP(nn.Module):
+    """A multilayer perceptron on the flattened image: ``depth`` hidden layers of ``hidden`` units with ReLU."""
+
+    def __init__(self, n: int, channels: int = 1, classes: int = 10, hidden: int = 256, depth: int = 2,
+                 seed: int | None = 0):
+        super().__init__()
+        self.n = check_int("n", n, minimum=1)
+        self.channels = check_int("channels", channels, minimum=1)
+        self.classes = check_int("classes", classes, minimum=2)
+        hidden = check_int("hidden", hidden, minimum=1)
+        depth = check_int("depth", depth, minimum=0)
+        layers: list[nn.Module] = [nn.Flatten()]
+        width = self.channels * self.n * self.n
+        with _seeded(seed):
+            for _ in range(depth):
+                layers += [nn.Linear(width, hidden), nn.ReLU()]
+                width = hidden
+            layers.append(nn.Linear(width, self.classes))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+def model_device(model: nn.Module) -> torch.device:
+    """The device of the model's parameters (CPU for a model without parameters)."""
+    for t in model.parameters():
+        return t.device
+    for t in model.buffers():
+        return t.device
+    return torch.device("cpu")
+
+
+def check_data(x: torch.Tensor, y: torch.Tensor, classes: int | None = None) -> None:
+    """Raise a clear error unless x is finite (k, ...) images in [0, 1] and y holds k int64 labels in range."""
+    check_finite("x", x)
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"y must be a torch.Tensor of int64 labels, got {type(y).__name__}")
+    if y.dtype != torch.int64:
+        raise TypeError(f"y must be an int64 tensor of labels, got dtype {y.dtype}")
+    if x.dim() < 2 or y.dim() != 1 or x.shape[0] != y.shape[0]:
+        raise ValueError(f"x must have shape (k, ...) and y shape (k,) with the same k, got {tuple(x.shape)} and "
+                         f"{tuple(y.shape)}")
+    if x.device != y.device:
+        raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
+    if x.numel() and (float(x.min()) < 0 or float(x.max()) > 1):
+        raise ValueError(f"x must have values in [0, 1], got [{float(x.min()):.4g}, {float(x.max()):.4g}]")
+    if classes is not None and y.numel() and (int(y.min()) < 0 or int(y.max()) >= classes):
+        raise ValueError(f"y must hold labels in 0..{classes - 1}, got range [{int(y.min())}, {int(y.max())}]")
+
+
+def check_model_device(model: nn.Module, x: torch.Tensor) -> None:
+    """Raise if the model's parameters are not on the device of ``x`` (nothing is moved silently)."""
+    d = model_device(model)
+    if d != x.device:
+        raise ValueError(f"model is on {d} but x is on {x.device}; move one of them, e.g. model.to(x.device)")
+
+
+def split(x: torch.Tensor, y: torch.Tensor, test_fraction: float = 0.2, seed: int = 0):
+    """Shuffle with a local generator and split into ((x_train, y_train), (x_test, y_test)); global RNG untouched."""
+    check_data(x, y)
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    seed = check_int("seed", seed, minimum=0)
+    perm = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed)).to(x.device)
+    k = int(round(x.shape[0] * test_fraction))
+    test, train_ = perm[:k], perm[k:]
+    return (x[train_], y[train_]), (x[test], y[test])
+
+
+def train(model: nn.Module, data, epochs: int = 10, seed: int = 0, batch_size: int = 64, lr: float = 2e-3,
+          weight_decay: float = 0.0, progress: bool = True) -> list[float]:
+    """Train ``model`` in place with Adam and cross-entropy on ``data = (x, y)``; returns the mean loss per epoch.
+
+    Batches are shuffled by a local ``torch.Generator`` seeded with ``seed`` (the global RNG is not touched), so
+    the same model, data and seed give the same weights on the same machine. ``progress=False`` hides the tqdm
+    bar. The model must be on the device of x; it is left in eval mode.
+    """
+    x, y = data
+    classes = getattr(model, "classes", None)
+    check_data(x, y, classes)
+    check_model_device(model, x)
+    epochs = check_int("epochs", epochs, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    losses = []
+    model.train()
+    bar = tqdm(range(epochs), desc="training", disable=not progress, leave=False)
+    for _ in bar:
+        perm = torch.randperm(x.shape[0], generator=gen).to(x.device)
+        total = 0.0
+        for start in range(0, x.shape[0], batch_size):
+            idx = perm[start:start + batch_size]
+            loss = nn.functional.cross_entropy(model(x[idx]), y[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * idx.shape[0]
+        losses.append(total / max(x.shape[0], 1))
+        bar.set_postfix(loss=f"{losses[-1]:.3f}")
+    model.eval()
+    return losses
+
+
+@torch.no_grad()
+def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """Predicted labels (k,) int64 of ``model`` on images x, in eval mode, on x's device."""
+    check_finite("x", x)
+    check_model_device(model, x)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    model.eval()
+    out = [model(x[s:s + batch_size]).argmax(dim=1) for s in range(0, x.shape[0], batch_size)]
+    return torch.cat(out) if out else torch.empty(0, dtype=torch.int64, device=x.device)
+
+
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1024) -> float:
+    """Share of images whose predicted label equals y, as a Python float in [0, 1]."""
+    check_data(x, y, getattr(model, "classes", None))
+    if x.shape[0] == 0:
+        raise ValueError("x is empty: accuracy of no images is undefined")
+    return float((predict(model, x, batch_size) == y).double().mean())

@@ -1,0 +1,149 @@
+"""The flip experiment: walk a shortest Hamming path from one lattice image to another and record where the
+percept (a person's or a classifier's) changes class.
+
+In the Hamming graph two images are neighbours when they differ in one entry, so a shortest path from x to y
+changes each differing entry once, straight from its value in x to its value in y: it has exactly d_0(x, y) steps,
+and the order of the changes is free. ``hamming_path`` builds such a path; ``FlipExperiment`` is the pure state
+machine behind the widget (answers are kept in memory; ``save`` writes them only to a path the student names and
+never overwrites a file unless ``overwrite=True``); ``classifier_flip`` finds where a model's label changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from ._checks import check_finite, check_int
+
+ORDERS = ("random", "raster")
+
+
+def hamming_path(x: torch.Tensor, y: torch.Tensor, order: str = "random",
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+    """Images along a shortest Hamming path from ``x`` to ``y`` (each (c, n, n), same shape and device).
+
+    Returns a tensor (d + 1, c, n, n) with d = d_0(x, y): entry 0 is x, entry d is y, and consecutive entries
+    differ in exactly one entry. ``order`` says in which order the differing entries change: "random" (a uniform
+    random order drawn with ``generator`` on the CPU, so the path is the same on every device) or "raster"
+    (channel, row, column order).
+    """
+    check_finite("x", x)
+    check_finite("y", y)
+    if x.shape != y.shape or x.dim() != 3:
+        raise ValueError(f"x and y must have the same shape (channels, n, n), got {tuple(x.shape)} and {tuple(y.shape)}")
+    if x.device != y.device:
+        raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
+    fx, fy = x.reshape(-1), y.reshape(-1)
+    diff = torch.nonzero(fx != fy).reshape(-1)
+    if order == "random":
+        diff = diff[torch.randperm(diff.numel(), generator=generator).to(diff.device)]
+    d = diff.numel()
+    # Step k has the first k differing entries (in path order) taken from y: a lower-triangular mask.
+    taken = torch.zeros(d + 1, fx.numel(), dtype=torch.bool, device=x.device)
+    if d:
+        steps = torch.arange(d + 1, device=x.device)[:, None] > torch.arange(d, device=x.device)[None, :]
+        taken[:, diff] = steps
+    path = torch.where(taken, fy[None, :], fx[None, :])
+    return path.reshape(d + 1, *x.shape)
+
+
+@torch.no_grad()
+def classifier_flip(model, path: torch.Tensor, start_label: int, batch_size: int = 512) -> tuple[int | None, torch.Tensor]:
+    """Where a classifier stops seeing ``start_label`` along ``path`` (k, c, n, n).
+
+    ``model`` maps a batch of images to logits (k, classes) or to labels (k,). Returns (the first step at which the
+    predicted label differs from ``start_label``, or None if it never does; the predicted labels at every step).
+    """
+    check_int("start_label", start_label, minimum=0)
+    labels = []
+    for i in range(0, path.shape[0], batch_size):
+        out = model(path[i:i + batch_size])
+        labels.append(out.argmax(dim=1) if out.dim() == 2 else out.long())
+    labels = torch.cat(labels)
+    off = torch.nonzero(labels != start_label).reshape(-1)
+    return (int(off[0]) if off.numel() else None), labels
+
+
+@dataclass
+class FlipExperiment:
+    """The student walks ``path`` (k + 1 images) in jumps of ``step`` entries and says what they see at each stop.
+
+    ``classes`` are the two class names (start, end). ``answers`` maps the step index shown to the answer given:
+    0 for classes[0], 1 for classes[1], None for "not sure". The experiment ends after the answer at the last image.
+    """
+
+    path: torch.Tensor
+    classes: tuple[str, str]
+    step: int = 10
+    answers: dict[int, int | None] = field(default_factory=dict)
+    position: int = 0
+
+    def __post_init__(self):
+        check_finite("path", self.path)
+        if self.path.dim() != 4 or self.path.shape[0] < 2:
+            raise ValueError(f"path must have shape (k + 1, channels, n, n) with k >= 1, got {tuple(self.path.shape)}")
+        self.step = check_int("step", self.step, minimum=1)
+        if len(self.classes) != 2:
+            raise ValueError(f"classes must be two names (start class, end class), got {self.classes!r}")
+        self.classes = (str(self.classes[0]), str(self.classes[1]))
+
+    @property
+    def length(self) -> int:
+        """Number of single-entry changes from the first to the last image (the Hamming distance)."""
+        return self.path.shape[0] - 1
+
+    @property
+    def done(self) -> bool:
+        return self.length in self.answers
+
+    def stops(self) -> list[int]:
+        """The step indices the student is shown: 0, step, 2 step, ..., and always the last one."""
+        s = list(range(0, self.length, self.step))
+        return s + [self.length]
+
+    def image(self) -> torch.Tensor:
+        """The image currently shown, (c, n, n)."""
+        return self.path[self.position]
+
+    def record(self, answer: int | None) -> None:
+        """Record the answer for the current image and move to the next stop."""
+        if answer not in (0, 1, None):
+            raise ValueError(f"answer must be 0 ({self.classes[0]}), 1 ({self.classes[1]}) or None (not sure), "
+                             f"got {answer!r}")
+        if self.done:
+            raise RuntimeError("the experiment is finished; call restart() to walk the path again")
+        self.answers[self.position] = answer
+        self.position = min(self.position + self.step, self.length)
+
+    def restart(self) -> None:
+        """Forget every answer and go back to the first image."""
+        self.answers.clear()
+        self.position = 0
+
+    def flip_point(self) -> int | None:
+        """The first stop at which the student answered the end class, or None if they never did."""
+        for k in sorted(self.answers):
+            if self.answers[k] == 1:
+                return k
+        return None
+
+    def to_dict(self) -> dict:
+        return {"classes": list(self.classes), "length": self.length, "step": self.step,
+                "answers": {str(k): v for k, v in sorted(self.answers.items())}, "flip_point": self.flip_point()}
+
+    def save(self, path, overwrite: bool = False) -> Path:
+        """Write the answers as JSON to the file ``path`` the student names; never overwrites unless asked."""
+        if not isinstance(path, (str, Path)) or not str(path):
+            raise TypeError(f"path must be a non-empty file name (str or pathlib.Path), got {path!r}")
+        p = Path(path)
+        if p.is_dir():
+            raise IsADirectoryError(f"path {str(p)!r} is a folder; give a file name such as 'my_flips.json'")
+        if p.exists() and not overwrite:
+            raise FileExistsError(f"path {str(p)!r} already exists; choose another name or pass overwrite=True")
+        p.write_text(json.dumps(self.to_dict(), indent=2))
+        return p

@@ -8,7 +8,7 @@ import pytest
 import torch
 from scipy.optimize import linprog, minimize
 
-from perturbkit.attacks.sum_exact import sum_classifier_labels, sum_classifier_minimal
+from perturbkit.attacks.sum_exact import sum_classifier_labels, sum_classifier_minimal, sum_classifier_sizes
 from perturbkit.norms import distance, size
 from perturbkit.spaces import ImageSpace
 
@@ -170,3 +170,26 @@ def test_cuda_matches_cpu(p):
     assert y_gpu.device.type == "cuda" and s_gpu.device.type == "cuda"
     torch.testing.assert_close(s_gpu.cpu(), s_cpu)
     torch.testing.assert_close(distance(y_gpu.cpu(), x, p), s_cpu, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("levels", [2, 3, 4, 7, 16])
+@pytest.mark.parametrize("p", PS + [0.25, 3.0])
+def test_sizes_from_counts_match_images(levels, p):
+    space = ImageSpace(5, levels)
+    g = torch.Generator().manual_seed(6)
+    x = space.sample(300, generator=g)
+    x[:3] = 0.0  # extremes: all black, all white, exactly one step below the threshold where possible
+    x[1] = 1.0
+    digits = space.to_digits(x).reshape(300, -1)
+    counts = torch.nn.functional.one_hot(digits, levels).sum(dim=1)
+    _, expected = sum_classifier_minimal(x.double(), p, levels=levels)
+    torch.testing.assert_close(sum_classifier_sizes(counts, p), expected, rtol=1e-9, atol=1e-9)
+
+
+def test_sizes_from_counts_bad_input():
+    with pytest.raises(ValueError, match="shape \\(k, levels\\)"):
+        sum_classifier_sizes(torch.zeros(3, dtype=torch.int64), 1)
+    with pytest.raises(TypeError, match="integer tensor"):
+        sum_classifier_sizes(torch.zeros(3, 2), 1)
+    with pytest.raises(ValueError, match=">= 0"):
+        sum_classifier_sizes(torch.tensor([[1, -1]]), 1)

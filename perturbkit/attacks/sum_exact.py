@@ -34,6 +34,8 @@ Everything runs on the device of ``x`` (sorting, cumulative sums, scatter) and i
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from .._checks import check_int, check_p
@@ -141,4 +143,61 @@ def sum_classifier_minimal(x: torch.Tensor, p: float, levels: int | None = None)
     return new.to(x.dtype).reshape(x.shape), sizes.to(x.dtype)
 
 
-__all__ = ["sum_classifier_labels", "sum_classifier_minimal"]
+def sum_classifier_sizes(counts: torch.Tensor, p: float) -> torch.Tensor:
+    """Exact minimal d_p sizes for lattice images described only by how many entries sit at each level.
+
+    The sum classifier's minimal perturbation depends on an image only through its histogram of levels, so this
+    gives the same sizes as :func:`sum_classifier_minimal` without materialising images: it is what makes Monte
+    Carlo over 256x256 images cheap. ``counts`` is an integer tensor of shape (k, L): counts[i, v] entries of image i
+    are at level v/(L-1). Returns float64 sizes of shape (k,) on the device of ``counts`` (intensity units).
+    """
+    p = check_p(p)
+    if not isinstance(counts, torch.Tensor) or counts.dim() != 2 or counts.shape[1] < 2:
+        raise ValueError(f"counts must be a tensor of shape (k, levels) with levels >= 2, got "
+                         f"{tuple(counts.shape) if isinstance(counts, torch.Tensor) else type(counts).__name__}")
+    if counts.is_floating_point() or counts.dtype == torch.bool:
+        raise TypeError(f"counts must be an integer tensor, got dtype {counts.dtype}")
+    c = counts.to(torch.int64)
+    if c.numel() and bool((c < 0).any()):
+        raise ValueError("counts must be >= 0")
+    N = c.sum(dim=1)
+    if c.numel() and bool((N < 1).any()):
+        raise ValueError("every row of counts must describe an image with at least one entry")
+    top = c.shape[1] - 1
+    lv = torch.arange(top + 1, device=c.device)
+    s = (c * lv).sum(dim=1)
+    up = 2 * s < N * top
+    # rooms[i, r] = number of entries of image i that can move by r steps towards the threshold
+    rooms = torch.where(up[:, None], c.flip(1), c)
+    need = torch.where(up, (N * top + 1) // 2 - s, s - (N * top + 1) // 2 + 1)
+    unit = torch.tensor(1.0 / top, dtype=torch.float64, device=c.device)
+    r = lv.to(torch.float64)
+    if p <= 1:
+        # greedy from the largest room down: at room r, whole entries while the need lasts, then one partial entry
+        supply = rooms * lv
+        above = supply.flip(1).cumsum(1).flip(1) - supply  # supplied by rooms larger than r
+        left = (need[:, None] - above).clamp_min(0)
+        full = torch.minimum(torch.div(left, lv.clamp_min(1), rounding_mode="floor"), rooms)
+        full[:, 0] = 0
+        partial = need - (full * lv).sum(dim=1)
+        if p == 0:
+            return full.sum(dim=1).to(torch.float64) + (partial > 0).to(torch.float64)
+        return (full * (r * unit) ** p).sum(dim=1) + (partial * unit) ** p
+    # water-filling: the largest integer level m whose filling f(m) = sum_r rooms_r * min(r, m) is <= need
+    below = (rooms * lv).cumsum(1)  # sum of r * rooms_r for r <= m
+    more = N[:, None] - rooms.cumsum(1)  # entries with room > m
+    filled = below + lv * more  # f(m), m = 0..top, non-decreasing
+    m = ((filled <= need[:, None]).sum(dim=1) - 1).clamp_min(0)
+    extra = need - filled.gather(1, m[:, None])[:, 0]  # steps still missing: one each to entries with room > m
+    rest = more.gather(1, m[:, None])[:, 0] - extra  # entries with room > m that stay at m
+    small = lv[None, :] <= m[:, None]
+    mf = m.to(torch.float64)
+    if p == math.inf:
+        biggest_small = torch.where(small & (rooms > 0), r, torch.zeros_like(r)).amax(dim=1)
+        top_move = torch.where(extra > 0, mf + 1, torch.where(rest > 0, mf, biggest_small))
+        return top_move * unit
+    total = (torch.where(small, rooms, 0) * r**p).sum(dim=1) + rest * mf**p + extra * (mf + 1) ** p
+    return total ** (1 / p) * unit
+
+
+__all__ = ["sum_classifier_labels", "sum_classifier_minimal", "sum_classifier_sizes"]

@@ -1,0 +1,66 @@
+"""Log-log pictures of robustness against image size: medians with quantile bands, fitted power laws, ratios."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..budgets import format_p
+
+
+def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = True):
+    """Draw each ScalingCurve's median (dots), its quantile band (shaded) and fitted power law (line) on log-log axes.
+
+    Returns the Axes. Curves with zero values anywhere are drawn on a symlog-free log axis after dropping zeros.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.2, 3.8))
+    for i, c in enumerate(curves):
+        colour = f"C{i % 10}"
+        ns = np.asarray(c.ns, dtype=float)
+        ax.fill_between(ns, c.lower, c.upper, color=colour, alpha=0.18, linewidth=0)
+        ax.plot(ns, c.median, "o", color=colour, ms=4,
+                label=f"{c.label}, p={format_p(c.p)}: slope {c.slope:.2f} (theory {c.predicted:.2f})")
+        if show_fit:
+            grid = ns[ns >= c.n_min]
+            ax.plot(grid, c.fitted(grid), "-", color=colour, lw=1.2)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("image side n (N = n² entries)")
+    ax.set_ylabel("minimal perturbation (d_p)")
+    ax.grid(True, which="both", alpha=0.25)
+    ax.legend(fontsize=7, loc="upper left")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_scaling_panels(curves, levels: int = 2, title: str | None = None):
+    """Two panels: robustness against n (log-log, with fits) and robustness / diameter against n. Returns the Figure."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    plot_scaling(curves, ax=left, title="median minimal perturbation, 10-90% band")
+    for i, c in enumerate(curves):
+        right.plot(c.ns, c.relative_to_diameter(levels), "o-", color=f"C{i % 10}", ms=3,
+                   label=f"p={format_p(c.p)}")
+    right.set_xscale("log", base=2)
+    right.set_yscale("log")
+    right.set_xlabel("image side n")
+    right.set_ylabel("median perturbation / diameter")
+    right.set_title("relative to the diameter: -> 0 for finite p, not for p = inf", fontsize=10)
+    right.grid(True, which="both", alpha=0.25)
+    right.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_theory_guides(ax, ns, ps, anchor: float = 1.0):
+    """Dotted reference lines proportional to n^{1/max(p,1)} through (ns[0], anchor), for eye comparison."""
+    ns = np.asarray(ns, dtype=float)
+    for p in ps:
+        e = 0.0 if p == math.inf else 1.0 / max(p, 1.0)
+        ax.plot(ns, anchor * (ns / ns[0]) ** e, ":", color="grey", lw=1)
+    return ax

@@ -1,0 +1,140 @@
+"""Robustness against image size: Monte Carlo of the sum classifier, quantile bands and log-log slope fits.
+
+The theorem predicts that the perturbation needed to leave a class grows no faster than n^{1/max(p,1)} (n-by-n
+images). This module measures growth rates: for any collection of per-image robustness values at several n it
+returns medians, quantile bands and the least-squares slope of log(median) against log(n). For the sum-threshold
+classifier on uniformly random lattice images the values are exact (closed form, see
+:mod:`perturbkit.attacks.sum_exact`) and cheap even for 256x256 images, because only the histogram of levels of each
+image matters: we draw that histogram directly (a multinomial draw) instead of the image.
+
+Sizes are in intensity units (entries in [0, 1]) and use the course's d_p (p = 0 counts entries, 0 < p < 1 has no
+root). Random draws use numpy's seeded generator, so results do not depend on the device.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.stats import linregress
+
+from ._checks import check_int, check_p
+from .attacks.sum_exact import sum_classifier_sizes
+from .budgets import format_p
+from .spaces import ImageSpace
+
+
+def predicted_slope(p: float) -> float:
+    """The theorem's exponent 1/max(p, 1) (0 for p = inf, where robustness and diameter are both Theta(1))."""
+    p = check_p(p)
+    return 0.0 if p == math.inf else 1.0 / max(p, 1.0)
+
+
+def random_level_counts(n: int, levels: int = 2, samples: int = 1000, seed: int = 0, channels: int = 1,
+                        device=None) -> torch.Tensor:
+    """Histograms of levels of ``samples`` uniformly random n-by-n images: int64 (samples, levels) on ``device``.
+
+    Each row has the distribution of the level counts of an image whose N = channels*n*n entries are independent
+    and uniform on the ``levels`` levels (a multinomial). The draw depends only on (seed, n, levels, channels).
+    """
+    space = ImageSpace(n, levels, channels)
+    samples = check_int("samples", samples, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    rng = np.random.default_rng([seed, space.n, space.levels, space.channels])
+    counts = rng.multinomial(space.num_entries, np.full(space.levels, 1.0 / space.levels), size=samples)
+    return torch.from_numpy(counts.astype(np.int64)).to(device)
+
+
+def sum_robustness(n: int, p: float, levels: int = 2, samples: int = 1000, seed: int = 0, channels: int = 1,
+                   device=None) -> torch.Tensor:
+    """Exact minimal d_p perturbation that changes the sum classifier's label, for random images (float64, (samples,))."""
+    return sum_classifier_sizes(random_level_counts(n, levels, samples, seed, channels, device), p)
+
+
+def fit_slope(ns, values, n_min: int = 1) -> tuple[float, float]:
+    """Least-squares fit of log(values) = slope * log(n) + intercept over the points with n >= n_min.
+
+    Returns (slope, intercept). Needs at least two distinct n >= n_min and positive values.
+    """
+    ns = np.asarray(ns, dtype=float)
+    values = np.asarray(values, dtype=float)
+    if ns.shape != values.shape or ns.ndim != 1:
+        raise ValueError(f"ns and values must be 1-d and of the same length, got shapes {ns.shape} and {values.shape}")
+    keep = ns >= n_min
+    if len(np.unique(ns[keep])) < 2:
+        raise ValueError(f"fit_slope needs at least two distinct n >= n_min={n_min}, got n = {ns.tolist()}")
+    if not bool((values[keep] > 0).all()):
+        raise ValueError(f"fit_slope needs positive values (log scale), got {values[keep].tolist()}")
+    fit = linregress(np.log(ns[keep]), np.log(values[keep]))
+    return float(fit.slope), float(fit.intercept)
+
+
+@dataclass(frozen=True)
+class ScalingCurve:
+    """Robustness against n for one p: medians and a quantile band per n, and the log-log fit of the medians."""
+
+    label: str
+    p: float
+    ns: tuple[int, ...]
+    median: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    band: tuple[float, float]
+    slope: float
+    intercept: float
+    n_min: int
+
+    @property
+    def predicted(self) -> float:
+        return predicted_slope(self.p)
+
+    def fitted(self, n) -> np.ndarray:
+        """The fitted power law exp(intercept) * n**slope at the given n."""
+        return math.exp(self.intercept) * np.asarray(n, dtype=float) ** self.slope
+
+    def relative_to_diameter(self, levels: int = 2, channels: int = 1) -> tuple[float, ...]:
+        """Median robustness divided by the diameter of the image space (tends to 0 for every finite p)."""
+        return tuple(m / ImageSpace(n, levels, channels).diameter(self.p) for n, m in zip(self.ns, self.median))
+
+    def describe(self) -> str:
+        return (f"{self.label}, p={format_p(self.p)}: fitted slope {self.slope:.3f} over n >= {self.n_min} "
+                f"(theory 1/max(p,1) = {self.predicted:.3f})")
+
+
+def scaling_curve(ns, values, p: float, label: str = "", band=(0.1, 0.9), n_min: int = 16) -> ScalingCurve:
+    """Summarise per-image robustness ``values[i]`` (any 1-d sequence or tensor) measured at size ``ns[i]``."""
+    p = check_p(p)
+    ns = tuple(check_int("n", n, minimum=1) for n in ns)
+    if len(ns) != len(values):
+        raise ValueError(f"need one set of values per n: {len(ns)} n but {len(values)} sets of values")
+    lo, hi = (float(b) for b in band)
+    if not 0 <= lo < 0.5 < hi <= 1:
+        raise ValueError(f"band must be two quantiles lo < 0.5 < hi in [0, 1], got {band}")
+    qs = np.array([np.quantile(np.asarray(torch.as_tensor(v, dtype=torch.float64).cpu()), [lo, 0.5, hi])
+                   for v in values])
+    fit_min = n_min if sum(n >= n_min for n in ns) >= 2 else min(ns)
+    slope, intercept = fit_slope(ns, qs[:, 1], n_min=fit_min)
+    return ScalingCurve(label, p, ns, tuple(qs[:, 1].tolist()), tuple(qs[:, 0].tolist()), tuple(qs[:, 2].tolist()),
+                        (lo, hi), slope, intercept, fit_min)
+
+
+def sum_scaling(ns, p: float, levels: int = 2, samples: int = 4000, seed: int = 0, band=(0.1, 0.9),
+                n_min: int = 16, device=None) -> ScalingCurve:
+    """Exact robustness of the sum classifier on ``samples`` random images per n, summarised as a ScalingCurve."""
+    values = [sum_robustness(n, p, levels, samples, seed, device=device) for n in ns]
+    return scaling_curve(ns, values, p, label=f"sum classifier (L={levels})", band=band, n_min=n_min)
+
+
+def slope_table(curves) -> str:
+    """One line per curve: p, fitted slope, predicted slope and their difference (3 decimals)."""
+    lines = [f"{'classifier':32s} {'p':>4s} {'fitted':>7s} {'theory':>7s} {'diff':>7s}"]
+    for c in curves:
+        lines.append(f"{c.label:32s} {format_p(c.p):>4s} {c.slope:7.3f} {c.predicted:7.3f} "
+                     f"{c.slope - c.predicted:+7.3f}")
+    return "\n".join(lines)
+
+
+__all__ = ["ScalingCurve", "fit_slope", "predicted_slope", "random_level_counts", "scaling_curve", "slope_table",
+           "sum_robustness", "sum_scaling"]

@@ -1,0 +1,46 @@
+"""Lesson 05's widget: choose p and a classifier, see robustness against n on log-log axes and the fitted slope."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+
+from ..budgets import format_p
+from ..plotting.scaling import plot_scaling
+from ..scaling import slope_table
+from .live import LiveView
+from .spaces import P_OPTIONS
+
+
+def scaling_view(p: float, classifier: str, results: dict):
+    """Text and figure for one choice. ``results`` maps a classifier name to {p: ScalingCurve}.
+
+    Returns (text, fig): the slope table line for (classifier, p) and the curve on log-log axes, with the sum
+    classifier's curve for the same p drawn too as the reference (when the choice is not the sum classifier).
+    """
+    if classifier not in results:
+        raise ValueError(f"classifier must be one of {sorted(results)}, got {classifier!r}")
+    curves = results[classifier]
+    if p not in curves:
+        measured = ", ".join(format_p(q) for q in curves)
+        return f"{classifier}: not measured for p = {format_p(p)} (measured: p = {measured})", None
+    shown = [curves[p]]
+    reference = next(iter(results))
+    if classifier != reference and p in results[reference]:
+        shown.append(results[reference][p])
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    plot_scaling(shown, ax=ax, title=f"{classifier}, p = {format_p(p)}")
+    fig.tight_layout()
+    text = slope_table(shown) + "\n\n" + curves[p].describe()
+    return text, fig
+
+
+def scaling_explorer(results: dict, p: float = 2.0) -> LiveView:
+    """The widget: a dropdown for p, a dropdown for the classifier; shows scaling_view's text and figure."""
+    ps = next(iter(results.values())).keys()
+    options = [(name, value) for name, value in P_OPTIONS if value in ps]
+    controls = {
+        "p": W.Dropdown(options=options, value=p, description="p"),
+        "classifier": W.Dropdown(options=list(results), value=next(iter(results)), description="classifier"),
+    }
+    return LiveView(lambda p, classifier: scaling_view(p, classifier, results), controls)

@@ -42,6 +42,16 @@ def _arc(cx: float, cy: float, r: float, start: float, stop: float, k: int = 64)
     return list(zip((cx + r * torch.cos(a)).tolist(), (cy - r * torch.sin(a)).tolist()))
 
 
+def polyline(n: int, points, device=None) -> torch.Tensor:
+    """A mask (n, n) with the polyline through ``points`` [(x, y), ...] (unit-square coordinates) drawn on it."""
+    pts = list(points)
+    if len(pts) < 2 or any(len(q) != 2 for q in pts):
+        raise ValueError(f"points must be at least two (x, y) pairs in the unit square, got {points!r}")
+    if any(not (0 <= float(c) <= 1) for q in pts for c in q):
+        raise ValueError(f"points must lie in the unit square [0, 1] x [0, 1], got {points!r}")
+    return _stroke(_canvas(n, device), pts)
+
+
 def pixel_count(mask: torch.Tensor) -> int:
     """Number of drawn (True) pixels in a mask."""
     if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool:

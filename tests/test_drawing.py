@@ -95,3 +95,19 @@ def test_drawing_on_cuda():
     m = D.parachute(64, device="cuda")
     assert m.device.type == "cuda" and torch.equal(m.cpu(), D.parachute(64))
     assert D.draw_onto(torch.zeros(1, 1, 64, 64, device="cuda"), m).device.type == "cuda"
+
+
+def test_polyline_and_explorer():
+    m = D.polyline(32, [(0, 0.5), (0.999, 0.5)])
+    assert D.pixel_count(m) == 32
+    with pytest.raises(ValueError, match="unit square"):
+        D.polyline(32, [(0, 0), (2, 0)])
+    with pytest.raises(ValueError, match="at least two"):
+        D.polyline(32, [(0, 0)])
+    from perturbkit.widgets.drawings import OutlineExplorer, outline_view
+    w = OutlineExplorer(torch.rand(3, 64, 64), n=32)
+    first = w.out.outputs
+    assert first[0]["text"].strip() == outline_view(32, "parachute", w.photo)[0]
+    w.slider.value = 48
+    assert w.out.outputs != first and "n = 48" in w.out.outputs[0]["text"]
+    assert repr(w) == "OutlineExplorer(n=48, drawing='parachute')"

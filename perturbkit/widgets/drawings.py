@@ -15,16 +15,21 @@ def outline_view(n: int, name: str, photo: torch.Tensor, seed: int = 0):
     return outline_report(name, n), outline_figure(name, n, photo, seed)
 
 
-def outline_explorer(photo: torch.Tensor, n: int = 64, name: str = "parachute") -> W.VBox:
+class OutlineExplorer(W.VBox):
     """The widget: a slider for n (32 to 256) and a dropdown for the drawing; the Output shows outline_view."""
-    slider = W.IntSlider(value=n, min=32, max=256, step=16, description="n", continuous_update=False)
-    choice = W.Dropdown(options=sorted(OUTLINES), value=name, description="drawing")
-    out = W.Output()
 
-    def refresh(_=None):
-        show(out, *outline_view(slider.value, choice.value, photo))
+    def __init__(self, photo: torch.Tensor, n: int = 64, name: str = "parachute"):
+        self.photo = photo
+        self.slider = W.IntSlider(value=n, min=32, max=256, step=16, description="n", continuous_update=False)
+        self.choice = W.Dropdown(options=sorted(OUTLINES), value=name, description="drawing")
+        self.out = W.Output()
+        super().__init__([W.HBox([self.slider, self.choice]), self.out])
+        self.slider.observe(self.refresh, names="value")
+        self.choice.observe(self.refresh, names="value")
+        self.refresh()
 
-    slider.observe(refresh, names="value")
-    choice.observe(refresh, names="value")
-    refresh()
-    return W.VBox([W.HBox([slider, choice]), out])
+    def refresh(self, _=None) -> None:
+        show(self.out, *outline_view(self.slider.value, self.choice.value, self.photo))
+
+    def __repr__(self) -> str:  # short and stable: the text a notebook stores for the widget
+        return f"OutlineExplorer(n={self.slider.value}, drawing={self.choice.value!r})"

@@ -26,7 +26,7 @@ def flip_report(exp: FlipExperiment, model_flip: int | None = None, n: int | Non
         lines.append(f"the network stops saying {a} after {model_flip} changed pixels"
                      + (f" = {model_flip / n:.2f} n" if n else ""))
     if exp.done:
-        lines.append("finished: press 'start again' to repeat, or save with exp.save('a_file_name.json')")
+        lines.append("finished: press 'start again' to repeat; save your answers with the experiment's .save('a_file_name.json')")
     return "\n".join(lines)
 
 
@@ -49,6 +49,9 @@ class FlipWidget(W.VBox):
         self.out = W.Output()
         super().__init__([W.HBox(self.buttons), self.out])
         self.refresh()
+
+    def __repr__(self) -> str:  # short and stable: the text a notebook stores for the widget
+        return f"FlipWidget({self.exp.classes[0]} -> {self.exp.classes[1]}, {self.exp.length} steps)"
 
     def answer(self, answer: int | None) -> None:
         if not self.exp.done:

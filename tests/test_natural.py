@@ -1,0 +1,57 @@
+import math
+
+import pytest
+import torch
+
+from perturbkit.natural import distance_rows, label_shares, nn_margin, share_of_space, table
+from perturbkit.neighbours import pairwise
+from perturbkit.spaces import ImageSpace
+
+
+def test_label_shares_counts():
+    x = torch.rand(10, 1, 2, 2)
+    model = lambda im: torch.nn.functional.one_hot((im.flatten(1).sum(1) > 2).long() * 2, 3).float()
+    shares = label_shares(model, x, 3, batch_size=3)
+    want = (x.flatten(1).sum(1) > 2).double().mean()
+    torch.testing.assert_close(shares, torch.stack([1 - want, torch.tensor(0.0, dtype=torch.float64), want]))
+    with pytest.raises(ValueError, match="empty"):
+        label_shares(model, x[:0], 3)
+
+
+def test_share_of_space():
+    assert share_of_space(16, ImageSpace(2, 2)) == pytest.approx(0.0)
+    assert share_of_space(5000, ImageSpace(28, 2)) == pytest.approx(math.log10(5000) - 784 * math.log10(2))
+    with pytest.raises(ValueError, match="count must be"):
+        share_of_space(0, ImageSpace(2, 2))
+
+
+def test_distance_rows_by_hand():
+    # Three 2x2 binary images; classes {0, 1} and {2}. Hamming distances: d(a,b)=1, d(a,c)=4, d(b,c)=3.
+    a = torch.zeros(1, 2, 2)
+    b = a.clone(); b[0, 0, 0] = 1
+    c = torch.ones(1, 2, 2)
+    x = torch.stack([a, b, c])
+    rows = distance_rows("toy", x, torch.tensor([0, 0, 1]), [2], [2], [0, 2])
+    r0, r2 = rows
+    assert (r0.within, r0.between) == (1.0, 3.0)           # medians of (1, 1) and (4, 3, 3)
+    assert r2.between == pytest.approx(math.sqrt(3))
+    assert r0.budget == 2.0 and r0.diameter == 4.0 and r2.diameter == 2.0
+    assert "toy" in table(rows) and len(table(rows).splitlines()) == 3
+
+
+def test_nn_margin_is_a_certified_radius():
+    # Brute force on all 3x3 binary images: the 1-NN label is constant on the certified Hamming ball.
+    space = ImageSpace(3, 2)
+    g = torch.Generator().manual_seed(0)
+    refs = space.sample(6, generator=g)
+    labels = torch.tensor([0, 0, 1, 1, 2, 2])
+    everything = space.images(torch.arange(space.size))
+    lab, rad = nn_margin(everything, refs, labels, 0)
+    d_all = pairwise(everything, everything, 0)
+    for i in range(0, space.size, 37):
+        ball = d_all[i] < rad[i]
+        assert bool((lab[ball] == lab[i]).all())
+    lab_r, rad_r = nn_margin(refs, refs, labels, 0)
+    assert torch.equal(lab_r, labels)
+    with pytest.raises(ValueError, match="p must be 0 or >= 1"):
+        nn_margin(refs, refs, labels, 0.5)

@@ -3,3 +3,12 @@
 Every kernel is batched, takes per-sample budgets, runs on the device of its inputs, and is deterministic given a
 seed. The model is put in eval mode and its parameters' ``requires_grad`` flags are left as they were.
 """
+
+from .gradient import fgsm, pgd
+from .lattice import to_lattice
+from .minimal import MinimalResult, minimal_perturbation
+from .sparse import sparse_attack
+from .sum_exact import sum_classifier_labels, sum_classifier_minimal
+
+__all__ = ["fgsm", "pgd", "minimal_perturbation", "MinimalResult", "sparse_attack", "to_lattice",
+           "sum_classifier_labels", "sum_classifier_minimal"]

@@ -1,0 +1,69 @@
+"""Moving adversarial images onto the L-level lattice {0, 1/(L-1), ..., 1} without losing what made them adversarial.
+
+Why: on a lattice, l0 counts changed pixels honestly and l2 is measured between images that a file could store.
+A continuous attack result x_adv is written as x + u steps (u real). Rounding every |u_i| DOWN keeps every d_p size
+at most that of x_adv (so a budget stays respected) but may undo the attack; rounding some |u_i| UP restores it.
+The repair rounds up the k coordinates with the largest fractional parts, for k on a doubling grid 0, 1, 2, 4, ...,
+and keeps the smallest k that is adversarial (and within budget when one is given): one forward pass per k.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..norms import size as norm_size
+from ._common import adversarial, frozen
+
+
+def lattice_digits(x: torch.Tensor, levels: int) -> torch.Tensor:
+    """Integer levels of lattice images x (no check: callers check with ``check_levels``)."""
+    return torch.round(x * (levels - 1))
+
+
+def from_digits(d: torch.Tensor, levels: int, dtype) -> torch.Tensor:
+    """Lattice images from (float) integer levels, clamped to 0..levels-1."""
+    return (d.clamp(0, levels - 1) / (levels - 1)).to(dtype)
+
+
+@torch.no_grad()
+def to_lattice(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, y: torch.Tensor, levels: int, p: float,
+               eps: torch.Tensor | None = None, targeted: bool = False):
+    """Lattice version of ``x_adv`` for lattice images ``x``: returns (images on the lattice, success mask (k,)).
+
+    A sample succeeds when its lattice image is adversarial and (with ``eps``, per-sample budgets) has d_p size
+    <= eps. Failed samples get the rounded-down image, which respects any budget x_adv respected.
+    """
+    K = levels - 1
+    d0 = lattice_digits(x, levels)
+    u = (x_adv - x) * K
+    base = torch.trunc(u)
+    frac = (u - base).abs()
+    # Fractions within float noise of a whole step are whole steps already.
+    near = frac > 1 - 1e-6
+    base = torch.where(near, base + u.sign(), base)
+    frac = torch.where(near | (frac < 1e-6), torch.zeros_like(frac), frac)
+    k_total = (frac > 0).reshape(x.shape[0], -1).sum(dim=1)
+    order = torch.argsort(frac.reshape(x.shape[0], -1), dim=1, descending=True, stable=True)
+    rank = torch.empty_like(order)
+    rank.scatter_(1, order, torch.arange(order.shape[1], device=x.device).expand_as(order).contiguous())
+    rank = rank.reshape(x.shape)
+    out = from_digits(d0 + base, levels, x.dtype)
+    done = torch.zeros(x.shape[0], dtype=torch.bool, device=x.device)
+    k_max = int(k_total.max()) if k_total.numel() else 0
+    grid = [0] + [2 ** i for i in range(max(k_max, 1).bit_length())] + [k_max]
+    with frozen(model):
+        for k in grid:
+            todo = ~done
+            if not bool(todo.any()):
+                break
+            idx = todo.nonzero()[:, 0]
+            up = (rank[idx] < k) & (frac[idx] > 0)
+            cand = from_digits(d0[idx] + base[idx] + up * u[idx].sign(), levels, x.dtype)
+            ok = adversarial(model(cand), y[idx], targeted)
+            if eps is not None:
+                ok &= norm_size(cand - x[idx], p) <= eps[idx] * (1 + 1e-6) + 1e-6
+            hit = idx[ok]
+            out[hit] = cand[ok]
+            done[hit] = True
+    return out, done

@@ -1,0 +1,85 @@
+"""A sparse (l0) attack: greedy batched pixel changes ordered by gradient saliency.
+
+Each round, for every sample not yet adversarial, the entries whose change to an extreme value (0 or 1, which lie on
+every lattice, so lattice images stay on their lattice) most decreases the margin to first order,
+g_i * (t_i - x_i) with t_i the extreme in the direction of the gradient, are set to that extreme. A sample stops as
+soon as it is adversarial, so the number of changed entries is the d_0 size the attack found.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .._checks import check_int
+from ._common import adversarial, check_inputs, frozen, loss_grad
+
+
+def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_changes: int = 100, per_step: int = 1,
+                  targeted: bool = False):
+    """Change as few entries of each image as the greedy order allows until the label changes.
+
+    Args:
+        model, x, y: as for ``pgd`` (x in [0, 1], int64 labels, model on x's device).
+        max_changes: at most this many entries changed per image (the d_0 budget).
+        per_step: entries changed per gradient evaluation (1 is the most careful; larger is faster). With
+            per_step > 1 the changes are pruned afterwards by bisection on their greedy order.
+
+    Returns (x_adv, success): images with the same shape, dtype and device as x whose changed entries are 0 or 1,
+    and a boolean mask (k,) of the samples that became adversarial within ``max_changes``.
+    """
+    check_inputs(model, x, y)
+    max_changes = check_int("max_changes", max_changes, minimum=0)
+    per_step = check_int("per_step", per_step, minimum=1)
+    x = x.detach()
+    k = x.shape[0]
+    flat = x.reshape(k, -1)
+    x_adv = flat.clone()
+    when = torch.full_like(flat, math.inf)  # the round in which each entry was changed (inf: never)
+    success = torch.zeros(k, dtype=torch.bool, device=x.device)
+    active = torch.arange(k, device=x.device)
+    rounds = math.ceil(max_changes / per_step)
+    with frozen(model):
+        for r in range(rounds + 1):
+            xa, ya = x_adv[active], y[active]
+            logits, g = loss_grad(model, xa.reshape(-1, *x.shape[1:]), ya, "margin", targeted)
+            adv = adversarial(logits, ya, targeted)
+            success[active[adv]] = True
+            active, xa, g = active[~adv], xa[~adv], g[~adv].reshape(-1, flat.shape[1])
+            if active.numel() == 0 or r == rounds:
+                break
+            target = (g > 0).to(x.dtype)
+            gain = g * (target - xa)
+            gain = torch.where(torch.isinf(when[active]) & (gain > 0), gain, torch.full_like(gain, -1.0))
+            take = min(per_step, max_changes - r * per_step)
+            top = gain.topk(take, dim=1)
+            pick = torch.zeros_like(gain, dtype=torch.bool).scatter(1, top.indices, top.values > 0)
+            x_adv[active] = torch.where(pick, target, xa)
+            when[active] = torch.where(pick, torch.full_like(xa, float(r)), when[active])
+        if per_step > 1:
+            x_adv = _prune(model, flat, x_adv, when, y, success, targeted, x.shape)
+    return x_adv.reshape(x.shape), success
+
+
+@torch.no_grad()
+def _prune(model, flat, x_adv, when, y, success, targeted, shape):
+    # Keep only the first m changes in greedy order; bisection on m (adversarial for m = all changes).
+    idx = success.nonzero()[:, 0]
+    if idx.numel() == 0:
+        return x_adv
+    order = torch.argsort(when[idx], dim=1, stable=True)
+    rank = torch.empty_like(order)
+    rank.scatter_(1, order, torch.arange(order.shape[1], device=flat.device).expand_as(order).contiguous())
+    changed = torch.isfinite(when[idx])
+    lo = torch.zeros(idx.numel(), dtype=torch.int64, device=flat.device)  # not known adversarial
+    hi = changed.sum(dim=1)  # adversarial
+    while bool((hi - lo > 1).any()):
+        mid = (lo + hi) // 2
+        cand = torch.where(changed & (rank < mid[:, None]), x_adv[idx], flat[idx])
+        ok = adversarial(model(cand.reshape(-1, *shape[1:])), y[idx], targeted)
+        hi = torch.where(ok & (hi - lo > 1), mid, hi)
+        lo = torch.where(~ok & (hi - lo > 1), mid, lo)
+    x_adv[idx] = torch.where(changed & (rank < hi[:, None]), x_adv[idx], flat[idx])
+    return x_adv

@@ -1,0 +1,156 @@
+"""Reference classifiers: batched callables from images (k, channels, n, n), values in [0, 1], to k integer labels.
+
+They work on any ImageSpace (any n, channels, levels) and on the device of their input; labels are int64 on that
+device. Each is a deterministic function of the image alone (never of its position in a batch), so
+:func:`perturbkit.census.label_space` can label a whole space with them chunk by chunk.
+
+* :func:`sum_threshold` - the paper's Algorithm 1: label 1 when the sum of all entries is at least half its maximum;
+* :func:`majority` - each entry votes for the end (0 or 1) it is closer to; label 1 when strictly more vote for 1;
+* :func:`parity` - parity of the number of entries above 1/2 (on binary images every neighbour flips the label);
+* :func:`first_pixel` - label 1 when entry 0 (channel 0, row 0, column 0) is at least 1/2;
+* :func:`random_labels` - a seeded pseudo-random labelling with k classes (a hash of the image);
+* :func:`nearest_prototype` - the label of the nearest prototype image in l2;
+* :func:`from_model` - the arg-max of a torch module's outputs.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ._checks import check_finite, check_int
+
+__all__ = ["sum_threshold", "majority", "parity", "first_pixel", "random_labels", "nearest_prototype", "from_model",
+           "REFERENCE"]
+
+
+def _flat(images: torch.Tensor) -> torch.Tensor:
+    check_finite("images", images)
+    if images.dim() != 4:
+        raise ValueError(f"images must have shape (k, channels, n, n), got {tuple(images.shape)}")
+    return images.reshape(images.shape[0], -1)
+
+
+def sum_threshold(images: torch.Tensor) -> torch.Tensor:
+    """The paper's Algorithm 1: label 1 when the sum of all N entries is >= N/2 (half its maximum), else 0."""
+    x = _flat(images)
+    # float32 sums of lattice values can be off by a rounding error near the threshold: compare with a margin far
+    # below the smallest possible gap (one level step is >= 1/255 for the spaces we enumerate).
+    return (x.sum(dim=1, dtype=torch.float64) >= x.shape[1] / 2 - 1e-6).to(torch.int64)
+
+
+def majority(images: torch.Tensor) -> torch.Tensor:
+    """Each entry votes 1 if > 1/2, 0 if < 1/2 (abstains at exactly 1/2); label 1 when votes for 1 are more.
+
+    On binary images this is the Hamming ball around the all-ones image of radius ceil(N/2) - 1: class 1 holds at
+    most half the space, and ties (N even) go to class 0.
+    """
+    x = _flat(images)
+    ones = (x > 0.5 + 1e-6).sum(dim=1)
+    zeros = (x < 0.5 - 1e-6).sum(dim=1)
+    return (ones > zeros).to(torch.int64)
+
+
+def parity(images: torch.Tensor) -> torch.Tensor:
+    """Parity (0 or 1) of the number of entries above 1/2: on binary images every single change flips it."""
+    x = _flat(images)
+    return ((x > 0.5 + 1e-6).sum(dim=1) % 2).to(torch.int64)
+
+
+def first_pixel(images: torch.Tensor) -> torch.Tensor:
+    """Label 1 when entry 0 (channel 0, row 0, column 0) is >= 1/2: a half-space that ignores every other entry."""
+    x = _flat(images)
+    return (x[:, 0] >= 0.5 - 1e-6).to(torch.int64)
+
+
+_P = 2_147_483_647  # the prime 2**31 - 1: products of two residues stay below 2**62, inside int64
+
+
+def random_labels(k: int, seed: int = 0):
+    """A classifier that gives every image a pseudo-random label in 0..k-1, fixed by ``seed``.
+
+    The label is a hash of the image's entries (rounded to 1/65535), so it depends on the image only: the same
+    image always gets the same label, on any device and in any batch. Entry values v_i (integers up to 65535) are
+    combined as h = sum_i v_i * a_i mod P with seeded random a_i, mixed by h -> (h * h + b) mod P twice, and
+    reduced mod k.
+    """
+    k = check_int("k", k, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    gen = torch.Generator().manual_seed(seed)
+    b1, b2 = (int(v) for v in torch.randint(1, _P, (2,), generator=gen))
+    coefficients: dict[int, torch.Tensor] = {}
+
+    def classify(images: torch.Tensor) -> torch.Tensor:
+        x = _flat(images)
+        N = x.shape[1]
+        if N not in coefficients:
+            g = torch.Generator().manual_seed(seed * 1_000_003 + N)
+            coefficients[N] = torch.randint(1, _P, (N,), generator=g, dtype=torch.int64)
+        a = coefficients[N].to(x.device)
+        v = torch.round(x.to(torch.float64) * 65535).to(torch.int64)
+        h = (v * a).remainder(_P).sum(dim=1).remainder(_P)  # terms < 2**47, sums < 2**63 for N < 2**16
+        h = (h * h + b1).remainder(_P)
+        h = (h * h + b2).remainder(_P)
+        return h.remainder(k)
+
+    classify.__name__ = classify.__qualname__ = f"random_labels(k={k}, seed={seed})"
+    return classify
+
+
+def nearest_prototype(prototypes: torch.Tensor):
+    """A classifier that labels each image with the index of its nearest prototype in l2 (ties: the lowest index).
+
+    ``prototypes`` is a float tensor (K, channels, n, n), K <= 256; it is moved to the device of the images.
+    """
+    protos = _flat(prototypes)
+    if not 1 <= protos.shape[0] <= 256:
+        raise ValueError(f"prototypes must hold between 1 and 256 images, got {protos.shape[0]}")
+    shape = tuple(prototypes.shape[1:])
+
+    def classify(images: torch.Tensor) -> torch.Tensor:
+        x = _flat(images)
+        if tuple(images.shape[1:]) != shape:
+            raise ValueError(f"images must have shape (k, {', '.join(map(str, shape))}) like the prototypes, "
+                             f"got {tuple(images.shape)}")
+        d = torch.cdist(x.to(torch.float64), protos.to(device=x.device, dtype=torch.float64))
+        return d.argmin(dim=1)
+
+    classify.__name__ = classify.__qualname__ = f"nearest_prototype({protos.shape[0]} prototypes)"
+    return classify
+
+
+def from_model(model: torch.nn.Module, batch_size: int = 65536):
+    """A classifier from a torch module that maps images (k, channels, n, n) to scores (k, classes): the arg-max.
+
+    The module is put in eval mode and run without gradients on its own device (images are moved there and labels
+    moved back), ``batch_size`` images at a time to bound memory.
+    """
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+
+    def classify(images: torch.Tensor) -> torch.Tensor:
+        _flat(images)
+        model.eval()
+        params = next(iter(model.parameters()), None)
+        dev = params.device if params is not None else images.device
+        out = []
+        with torch.inference_mode():
+            for start in range(0, images.shape[0], batch_size):
+                scores = model(images[start:start + batch_size].to(dev))
+                if scores.dim() != 2:
+                    raise ValueError(f"model must return scores of shape (k, classes), got {tuple(scores.shape)}")
+                out.append(scores.argmax(dim=1))
+        return torch.cat(out).to(images.device)
+
+    classify.__name__ = classify.__qualname__ = f"from_model({type(model).__name__})"
+    return classify
+
+
+# The classifiers that need no arguments, by name: what the lessons' pickers offer.
+REFERENCE = {
+    "sum threshold (Algorithm 1)": sum_threshold,
+    "majority": majority,
+    "first pixel": first_pixel,
+    "parity": parity,
+    "random (2 classes)": random_labels(2, seed=0),
+}

@@ -1,0 +1,87 @@
+"""Reference classifiers: definitions checked on enumerated spaces, determinism, devices and errors."""
+
+import pytest
+import torch
+
+from perturbkit import classifiers
+from perturbkit.census import label_space
+from perturbkit.spaces import ImageSpace
+
+
+def all_images(space):
+    return space.images(torch.arange(space.size))
+
+
+@pytest.mark.parametrize("space", [ImageSpace(2), ImageSpace(3), ImageSpace(2, 3), ImageSpace(1, 4, 3)], ids=repr)
+def test_definitions(space):
+    x = all_images(space)
+    d = space.digits(torch.arange(space.size)).reshape(space.size, -1)
+    L, N = space.levels, space.num_entries
+    s = d.sum(dim=1)
+    assert torch.equal(classifiers.sum_threshold(x), (2 * s >= N * (L - 1)).long())
+    up, down = (2 * d > L - 1).sum(dim=1), (2 * d < L - 1).sum(dim=1)
+    assert torch.equal(classifiers.majority(x), (up > down).long())
+    assert torch.equal(classifiers.parity(x), (up % 2).long())
+    assert torch.equal(classifiers.first_pixel(x), (2 * d[:, 0] >= L - 1).long())
+
+
+def test_majority_is_a_ball_of_at_most_half():
+    for n in (2, 3):
+        space = ImageSpace(n)
+        labels = label_space(classifiers.majority, space, progress=False)
+        assert int(labels.sum()) <= space.size // 2
+
+
+def test_random_labels_deterministic_and_balanced():
+    space = ImageSpace(3)
+    x = all_images(space)
+    f = classifiers.random_labels(4, seed=3)
+    y = f(x)
+    assert y.dtype == torch.int64 and int(y.min()) >= 0 and int(y.max()) <= 3
+    assert torch.equal(y[100:200], f(x[100:200]))  # depends on the image, not on the batch
+    assert torch.equal(y, classifiers.random_labels(4, seed=3)(x))
+    assert not torch.equal(y, classifiers.random_labels(4, seed=4)(x))
+    counts = torch.bincount(y, minlength=4).double() / space.size
+    assert (counts - 0.25).abs().max() < 0.05
+    # neighbours (one flipped entry) disagree about 3/4 of the time, like independent labels
+    flipped = x.clone()
+    flipped[:, 0, 0, 0] = 1 - flipped[:, 0, 0, 0]
+    assert abs(float((f(flipped) != y).double().mean()) - 0.75) < 0.05
+    with pytest.raises(ValueError, match="k must be an integer >= 1"):
+        classifiers.random_labels(0)
+
+
+def test_nearest_prototype():
+    space = ImageSpace(2)
+    protos = torch.stack([torch.zeros(1, 2, 2), torch.ones(1, 2, 2), torch.tensor([[[1.0, 0], [0, 0]]])])
+    f = classifiers.nearest_prototype(protos)
+    x = all_images(space)
+    d = ((x[:, None] - protos[None]) ** 2).sum(dim=(2, 3, 4))
+    assert torch.equal(f(x), d.argmin(dim=1))
+    with pytest.raises(ValueError, match="like the prototypes"):
+        f(torch.zeros(1, 1, 3, 3))
+
+
+def test_from_model_argmax():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(9, 3))
+    x = all_images(ImageSpace(3))
+    f = classifiers.from_model(model, batch_size=100)
+    with torch.no_grad():
+        assert torch.equal(f(x), model(x).argmax(dim=1))
+    with pytest.raises(TypeError, match="torch.nn.Module"):
+        classifiers.from_model(lambda x: x)
+
+
+def test_bad_images():
+    with pytest.raises(ValueError, match=r"shape \(k, channels, n, n\)"):
+        classifiers.parity(torch.zeros(4, 4))
+    with pytest.raises(TypeError, match="floating-point"):
+        classifiers.majority(torch.zeros(1, 1, 2, 2, dtype=torch.int64))
+
+
+@pytest.mark.gpu
+def test_cuda_labels_match_cpu():
+    x = all_images(ImageSpace(3))
+    for f in list(classifiers.REFERENCE.values()) + [classifiers.nearest_prototype(x[:5])]:
+        assert torch.equal(f(x.cuda()).cpu(), f(x))

@@ -1,0 +1,123 @@
+"""The course's precise versions of the theorem's bounds (our statements and constants, not the paper's).
+
+Notation: V is the space of images with N entries, a class C has robust core C(t) = {x in C : r_0(x) > t}, the
+images that t or fewer changed entries can NOT move out of C. Every image within t changes of C(t) lies in C: that
+one fact, plus an isoperimetric inequality, gives each bound. All functions take numbers or arrays of radii and
+return NumPy float64 arrays (or floats for scalar input).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from ._checks import check_int, check_p
+
+__all__ = ["harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound", "pnorm_budget"]
+
+
+def _radii(name: str, t, integer: bool = False) -> np.ndarray:
+    a = np.asarray(t, dtype=np.float64)
+    if np.isnan(a).any() or (a < 0).any():
+        raise ValueError(f"{name} must be >= 0 (and not NaN), got {t!r}")
+    if integer and (a != np.floor(a)).any():
+        raise ValueError(f"{name} counts changed entries and must be a whole number, got {t!r}")
+    return a
+
+
+def _out(a: np.ndarray, like):
+    return float(a) if np.ndim(like) == 0 else a
+
+
+def _largest_half_radius(N: int) -> int:
+    """s* = the largest s with |B(s)| = sum_{i<=s} C(N, i) <= 2**(N-1): (N-1)/2 for odd N, N/2 - 1 for even N."""
+    return (N - 1) // 2
+
+
+def harper_bound(N: int, t):
+    """Binary images, class-relative: |C(t)| / |C| <= beta_N(t) for every class with |C| <= 2**N / 2.
+
+    beta_N(t) = min(1, V(s* - t + 1) / V(s*)), V(s) = sum_{i<=s} C(N, i) (a Hamming ball's size), s* as in
+    ``_largest_half_radius``; beta = 0 when t > s*.
+
+    Derivation. Let A = C(t) be non-empty and r the largest radius with V(r) <= |A|, so |A| < V(r + 1). Harper's
+    vertex-isoperimetric theorem: the t-neighbourhood of any set of size >= V(r) has size >= V(r + t). That
+    neighbourhood lies in C, so V(r + t) <= |C| <= 2**(N-1), i.e. s = r + t <= s*, and
+    |A| / |C| < V(r + 1) / V(r + t) = F(s - t + 1) / F(s) with F the Binomial(N, 1/2) cdf. F is log-concave, so
+    F(s - t + 1) / F(s) grows with s and is largest at s = s*. If t > s* no non-empty A is possible. A Hamming ball
+    of radius s* (the majority classifier) reaches V(s* - t) / V(s*): the bound is off by one step of radius.
+    """
+    N = check_int("N", N, minimum=1)
+    a = _radii("t", t, integer=True)
+    s = _largest_half_radius(N)
+    num = stats.binom.cdf(s - a + 1, N, 0.5)
+    beta = np.where(a > s, 0.0, np.minimum(1.0, num / stats.binom.cdf(s, N, 0.5)))
+    return _out(beta, t)
+
+
+def hoeffding_bound(N: int, t):
+    """A closed-form upper bound on :func:`harper_bound`: min(1, exp(-2 a**2 / N) / F(s*)), a = N/2 - s* + t - 1.
+
+    Derivation: the numerator of beta_N(t) is F(s* - t + 1) = P(X <= N/2 - a) with X ~ Binomial(N, 1/2), and
+    Hoeffding's inequality gives P(X <= N/2 - a) <= exp(-2 a**2 / N) for a >= 0. F(s*) is 1/2 for odd N and
+    1/2 - C(N, N/2) / 2**(N+1) for even N, and a is t - 1/2 (odd N) or t (even N), so the bound is about
+    2 exp(-2 (t - 1)**2 / N): with t = c * sqrt(N) changed entries, all but about 2 exp(-2 c**2) of the class move.
+    """
+    N = check_int("N", N, minimum=1)
+    a0 = _radii("t", t, integer=True)
+    s = _largest_half_radius(N)
+    a = N / 2 - s + a0 - 1
+    bound = np.where(a >= 0, np.exp(-2 * np.maximum(a, 0) ** 2 / N) / stats.binom.cdf(s, N, 0.5), 1.0)
+    return _out(np.minimum(1.0, bound), t)
+
+
+def concentration_bound(N: int, t):
+    """Any number of levels, whole-space share: mu(C(t)) <= exp(-(t sqrt(2/N) - sqrt(ln 2))**2) when mu(C) <= 1/2
+    and t >= sqrt(N ln 2 / 2); otherwise the trivial mu(C(t)) <= mu(C) <= 1/2. (mu: the uniform measure on V.)
+
+    Derivation (McDiarmid's bounded-differences inequality). Let A = C(t), non-empty, and f(x) = d_0(x, A): changing
+    one entry changes f by at most 1, and the entries of a uniform image are independent, so
+    P(f <= E f - u) and P(f >= E f + u) are both <= exp(-2 u**2 / N). First, mu(A) = P(f = 0) <= exp(-2 (E f)**2 / N),
+    so E f <= sqrt(N ln(1/mu(A)) / 2). Second, every image outside C is more than t away from A, so
+    P(f > t) >= 1/2; if t > E f this gives 1/2 <= exp(-2 (t - E f)**2 / N), so E f >= t - sqrt(N ln 2 / 2).
+    Together: t - sqrt(N ln 2 / 2) <= sqrt(N ln(1/mu(A)) / 2), which is the bound. (Using P(f >= t + 1) >= 1/2
+    instead sharpens t to t + 1.) The bound does not depend on the number of levels.
+    """
+    N = check_int("N", N, minimum=1)
+    a = _radii("t", t)
+    x = a * math.sqrt(2 / N) - math.sqrt(math.log(2))
+    bound = np.where(x >= 0, np.minimum(0.5, np.exp(-np.maximum(x, 0) ** 2)), 0.5)
+    return _out(bound, t)
+
+
+def cube_l2_bound(r):
+    """Continuous cube [0, 1]^N, uniform measure, any N: mu({x in C : l2 distance to another class > r}) <=
+    Phi(-sqrt(2 pi) r) for every class C with mu(C) <= 1/2 (a share of the whole cube; Phi = standard normal cdf).
+
+    Derivation. T(y) = (Phi(y_1), ..., Phi(y_N)) carries the standard Gaussian measure onto the uniform measure on
+    the cube and is sqrt(1/(2 pi))-Lipschitz in l2 (Phi' <= 1/sqrt(2 pi)). Let A be the robust core at radius r and
+    B = T^-1(A). A point within s = sqrt(2 pi) r of B maps within r of A, hence into C, so the Gaussian measure of
+    B's s-neighbourhood is <= 1/2. The Gaussian isoperimetric inequality says it is >= Phi(Phi^-1(gamma(B)) + s);
+    so Phi^-1(mu(A)) + s <= 0. Free of N: dimension-free, unlike the lattice bounds.
+    """
+    a = _radii("r", r)
+    return _out(stats.norm.cdf(-math.sqrt(2 * math.pi) * a), r)
+
+
+def pnorm_budget(t, p: float):
+    """The d_p size of a change of at most t entries, each by at most 1 (intensities in [0, 1]).
+
+    t for p = 0 and for 0 < p <= 1 (sum |d_i|^p <= t), t**(1/p) for 1 <= p < inf, and 1 for p = inf (0 if t = 0).
+    With t = c * sqrt(channels) * n this is the theorem's O(n**(1 / max(p, 1))).
+    """
+    p = check_p(p)
+    a = _radii("t", t)
+    if p == math.inf:
+        out = np.where(a > 0, 1.0, 0.0)
+    elif p <= 1:
+        out = a.copy()
+    else:
+        out = a ** (1.0 / p)
+    return _out(out, t)

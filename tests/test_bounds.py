@@ -1,0 +1,136 @@
+"""The bounds against exhaustive censuses (no labelling may beat them) and against their closed forms."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+from scipy.special import comb
+
+from perturbkit import bounds, classifiers
+from perturbkit.census import label_space, robust_share, robustness
+from perturbkit.spaces import ImageSpace
+
+
+def ball_size(N, r):
+    return sum(math.comb(N, i) for i in range(0, r + 1)) if r >= 0 else 0
+
+
+def adversarial_labellings(space: ImageSpace):
+    """Reference classifiers, random labels, and labellings built to be robust: balls, half-spaces, thresholds of
+    the distance to random sets, weighted sums."""
+    g = torch.Generator().manual_seed(space.num_entries)
+    digits = space.digits(torch.arange(space.size)).reshape(space.size, -1)
+    L, N = space.levels, space.num_entries
+    for f in classifiers.REFERENCE.values():
+        yield label_space(f, space, progress=False)
+    yield label_space(classifiers.random_labels(3, seed=1), space, progress=False)
+    for _ in range(3):  # Hamming balls around random centres, of every radius
+        centre = torch.randint(0, L, (N,), generator=g)
+        h = (digits != centre).sum(dim=1)
+        for radius in range(N):
+            yield (h <= radius).to(torch.uint8)
+    w = torch.rand(N, generator=g)
+    score = (digits.double() * w).sum(dim=1)
+    for q in (0.2, 0.5, 0.7):  # weighted-sum half-spaces
+        yield (score >= score.quantile(q)).to(torch.uint8)
+    for frac in (0.001, 0.01):  # images within some distance of a random seed set
+        seeds = (torch.rand(space.size, generator=g) < frac).to(torch.uint8)
+        r = robustness(seeds, space, 0)
+        d = torch.where(seeds == 1, 0.0, r)
+        for radius in range(1, 4):
+            yield (d <= radius).to(torch.uint8)
+
+
+def check_labelling(labels, space, bound, relative):
+    N = space.num_entries
+    r = robustness(labels, space, 0)
+    t = np.arange(N + 1)
+    rs = robust_share(labels, r, t)
+    for i in range(len(rs.classes)):
+        if rs.space_share[i] > 0.5:
+            continue  # the one class that may take more than half the space is not covered
+        share = rs.robust[i] if relative else rs.core_share_of_space()[i]
+        assert (share <= bound(N, t) + 1e-12).all(), (rs.classes[i], share, bound(N, t))
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_no_binary_labelling_beats_harper(n):
+    space = ImageSpace(n)
+    for labels in adversarial_labellings(space):
+        check_labelling(labels, space, bounds.harper_bound, relative=True)
+
+
+@pytest.mark.parametrize("space", [ImageSpace(2, 3), ImageSpace(3, 3), ImageSpace(2, 4), ImageSpace(1, 5, 6),
+                                   ImageSpace(4), ImageSpace(3)], ids=repr)
+def test_no_labelling_beats_concentration(space):
+    for labels in adversarial_labellings(space):
+        check_labelling(labels, space, bounds.concentration_bound, relative=False)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_majority_attains_harper_up_to_one_step(n):
+    space = ImageSpace(n)
+    N = space.num_entries
+    labels = label_space(classifiers.majority, space, progress=False)
+    r = robustness(labels, space, 0)
+    t = np.arange(N + 1)
+    share = robust_share(labels, r, t)
+    one = list(share.classes).index(1)  # class 1: the ball of radius s* around the all-ones image
+    assert share.space_share[one] <= 0.5
+    s = (N - 1) // 2
+    ball = [ball_size(N, s - k) / ball_size(N, s) for k in t]  # V(s* - t) / V(s*), 0 past the centre
+    np.testing.assert_allclose(share.robust[one], ball, rtol=1e-12)
+    # below the bound at t, at or above it one step later: the one-step slack of the derivation
+    assert (share.robust[one] <= bounds.harper_bound(N, t) + 1e-12).all()
+    assert (share.robust[one] >= bounds.harper_bound(N, t + 1) - 1e-12).all()
+
+
+@pytest.mark.parametrize("N", [1, 2, 5, 16, 25, 100, 1000])
+def test_harper_closed_form(N):
+    s = (N - 1) // 2
+    assert 2 * ball_size(N, s) <= 2**N < 2 * ball_size(N, s + 1)
+    for t in range(0, N + 2):
+        want = 0.0 if t > s else min(1.0, ball_size(N, s - t + 1) / ball_size(N, s))
+        assert bounds.harper_bound(N, t) == pytest.approx(want, rel=1e-9, abs=1e-300)
+        assert bounds.harper_bound(N, t) <= bounds.hoeffding_bound(N, t) + 1e-12
+    assert bounds.harper_bound(N, 0) == 1.0
+
+
+def test_hoeffding_is_about_two_exp():
+    N = 10_000
+    t = np.array([100, 200, 300])
+    np.testing.assert_allclose(bounds.hoeffding_bound(N, t), 2 * np.exp(-2 * t**2 / N), rtol=0.05)
+
+
+def test_concentration_closed_form():
+    N = 16
+    t0 = math.sqrt(N * math.log(2) / 2)
+    assert bounds.concentration_bound(N, 0) == 0.5
+    assert bounds.concentration_bound(N, math.floor(t0)) == 0.5
+    t = 10
+    assert bounds.concentration_bound(N, t) == pytest.approx(math.exp(-(t * math.sqrt(2 / N) - math.sqrt(math.log(2))) ** 2))
+    assert np.all(np.diff(bounds.concentration_bound(N, np.arange(0, 17))) <= 0)
+
+
+def test_cube_and_budget():
+    assert bounds.cube_l2_bound(0) == 0.5
+    assert bounds.cube_l2_bound(1.0) == pytest.approx(stats.norm.cdf(-math.sqrt(2 * math.pi)))
+    t = np.array([0, 1, 4, 9])
+    np.testing.assert_array_equal(bounds.pnorm_budget(t, 0), t)
+    np.testing.assert_array_equal(bounds.pnorm_budget(t, 0.5), t)
+    np.testing.assert_allclose(bounds.pnorm_budget(t, 2), [0, 1, 2, 3])
+    np.testing.assert_array_equal(bounds.pnorm_budget(t, math.inf), [0, 1, 1, 1])
+    assert isinstance(bounds.pnorm_budget(4, 2), float)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="whole number"):
+        bounds.harper_bound(16, 1.5)
+    with pytest.raises(ValueError, match=">= 0"):
+        bounds.concentration_bound(16, -1)
+    with pytest.raises(ValueError, match="N must be an integer >= 1"):
+        bounds.hoeffding_bound(0, 1)
+    with pytest.raises(ValueError, match="p must be"):
+        bounds.pnorm_budget(3, -2)

@@ -45,5 +45,11 @@ notebooks: $(STAMP)
 bench: $(BSTAMP)
 	@set -e; for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
+# Every lesson in JupyterLab in headless Chromium, on a temporary copy (tools/browsercheck/). Chromium comes from
+# apt-get when it is missing and we are root; otherwise the tool says what to install. BROWSER_ARGS passes options,
+# e.g. `make test-browser BROWSER_ARGS="--only 03"` or BROWSER_ARGS=--self-test.
+test-browser: $(STAMP)
+	$(BIN)/python tools/browser_test.py $(BROWSER_ARGS)
+
 clean:
 	rm -rf .pytest_cache .hypothesis artifacts

@@ -29,6 +29,13 @@ GOOD = {
               "button.on_click(on_click)\ndisplay(w.VBox([button, out2]))",
     "text": "def f(word):\n    print(word.upper())\n"
             "w.interactive(f, word=w.Text(value='abc', continuous_update=False))",
+    "html and image panel": "import io\nimport matplotlib\nimport matplotlib.pyplot as plt\n"
+                            "panel = w.HTML(); picture = w.Image(format='png')\n"
+                            "levels = w.Dropdown(options=[2, 4, 8], value=2, description='levels')\n"
+                            "def redraw(change=None):\n    panel.value = f'<b>{levels.value ** 2}</b> images'\n"
+                            "    fig = plt.figure(figsize=(1, 1)); plt.imshow([[0, levels.value]]); buf = io.BytesIO()\n"
+                            "    fig.savefig(buf, format='png'); plt.close(fig); picture.value = buf.getvalue()\n"
+                            "levels.observe(redraw, 'value'); redraw()\nw.VBox([levels, panel, picture])",
     "matplotlib slider": "import matplotlib.pyplot as plt\nimport numpy as np\n"
                          "def f(k=2):\n    plt.plot(np.sin(k * np.linspace(0, 6, 50)));\n    plt.show()\n"
                          "w.interactive(f, k=w.IntSlider(value=2, min=1, max=5))",

@@ -280,7 +280,7 @@ class LessonPage:
                 self.wait_idle(self.timeout)
                 if _digest(self.page.evaluate(_JS_SNAPSHOT, k)) != old:
                     return
-        raise TimeoutError(f"its Output did not change within {timeout:.0f} s of operating the control")
+        raise TimeoutError(f"its output did not change within {timeout:.0f} s of operating the control")
 
     def screenshot(self) -> None:
         self.shots.mkdir(parents=True, exist_ok=True)

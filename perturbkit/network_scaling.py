@@ -1,0 +1,84 @@
+"""Robustness of trained networks against image size: train a CNN at several n, attack it, fit log-log slopes.
+
+For each image side n the 8x8 digits are resized to n-by-n, a :class:`perturbkit.models.SmallCNN` is trained on
+them, and :func:`perturbkit.attacks.minimal_perturbation` measures the smallest perturbation it finds, in d_p, for
+held-out digits and for uniformly random binary images (the theorem's measure: all images equally likely), each
+labelled by the network's own prediction. The sizes are upper bounds on the true minimal perturbations (an attack
+finds *a* perturbation, maybe not the smallest). Everything runs on ``device``; training and attacks are seeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from ._checks import check_int, check_p
+from .attacks import minimal_perturbation
+from .data import load_digits, resize
+from .models import SmallCNN, accuracy, predict, split, train
+from .scaling import ScalingCurve, scaling_curve
+from .spaces import ImageSpace
+
+
+@dataclass(frozen=True)
+class NetworkScaling:
+    """Per input kind ('digits', 'noise') and p, a ScalingCurve; plus test accuracy and success rates per n."""
+
+    curves: dict  # {kind: {p: ScalingCurve}}
+    accuracy: dict  # {n: test accuracy on resized digits}
+    success: dict  # {(kind, p, n): share of images where the attack found an adversarial example}
+    biggest_class: dict  # {n: share of the noise images given the most common label}
+
+
+def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, epochs: int = 3, steps: int = 30,
+                width: int = 8, batch_size: int = 128, seed: int = 0, device=None) -> NetworkScaling:
+    """Train one SmallCNN per n on resized digits and measure minimal perturbations of ``images`` test digits and
+    ``images`` uniform binary noise images, for each p (attack p in {0, 1, 2, inf}). Only digits that the network
+    classifies correctly are attacked.
+
+    Returns a NetworkScaling; sizes where the attack failed are left out of the medians (``success`` says how
+    many). Cost grows like n^2: keep ``images``, ``epochs`` and ``steps`` small on a CPU.
+    """
+    ns = tuple(check_int("n", n, minimum=2) for n in ns)
+    ps = tuple(check_p(p) for p in ps)
+    images = check_int("images", images, minimum=1)
+    x, y = load_digits(device=device)
+    (xtr, ytr), (xte, yte) = split(x, y, test_fraction=0.2, seed=seed)
+    values = {(kind, p): [] for kind in ("digits", "noise") for p in ps}
+    acc, success, biggest = {}, {}, {}
+    for n in ns:
+        model = SmallCNN(n, width=width, hidden=4 * width, seed=seed).to(xtr.device)
+        train(model, (resize(xtr, n), ytr), epochs=epochs, seed=seed, batch_size=batch_size, lr=4e-3, progress=False)
+        test = resize(xte, n)
+        acc[n] = accuracy(model, test, yte)
+        noise = ImageSpace(n).sample(images, generator=torch.Generator().manual_seed(seed), device=xtr.device)
+        right = predict(model, test) == yte  # attack only digits the network gets right (others need no change)
+        inputs = {"digits": (test[right][:images], yte[right][:images]), "noise": (noise, predict(model, noise))}
+        biggest[n] = float(torch.bincount(inputs["noise"][1], minlength=10).max()) / images
+        for kind, (xs, ys) in inputs.items():
+            for p in ps:
+                r = minimal_perturbation(model, xs, ys, p, steps=steps)
+                success[(kind, p, n)] = float(r.success.float().mean())
+                found = r.sizes[r.success]
+                # keep the fit defined even if every attack failed at this n (the success rate says so)
+                values[(kind, p)].append(found if found.numel() else torch.tensor([float("nan")]))
+    curves = {kind: {} for kind in ("digits", "noise")}
+    for (kind, p), v in values.items():
+        curves[kind][p] = scaling_curve(ns, v, p, label=f"CNN on {kind}", n_min=min(ns))
+    return NetworkScaling(curves, acc, success, biggest)
+
+
+def describe(result: NetworkScaling) -> str:
+    """A table: per n the test accuracy, the largest noise class share and each attack's success rate."""
+    kinds_ps = sorted({(k, p) for (k, p, _) in result.success}, key=lambda t: (t[0], t[1]))
+    head = f"{'n':>4s} {'accuracy':>8s} {'top noise class':>15s} " + " ".join(
+        f"{k[:5]} p={p:g}".rjust(12) for k, p in kinds_ps)
+    lines = [head]
+    for n, a in result.accuracy.items():
+        lines.append(f"{n:4d} {a:8.3f} {result.biggest_class[n]:15.2f} " + " ".join(
+            f"{result.success[(k, p, n)]:12.2f}" for k, p in kinds_ps))
+    return "\n".join(lines)
+
+
+__all__ = ["NetworkScaling", "cnn_scaling", "describe"]

@@ -1,0 +1,100 @@
+"""Why the sum classifier (the paper's Algorithm 1) is as robust as a classifier can be: the sum concentrates.
+
+For a uniformly random image on L levels the sum of its N entries (in level steps, s = sum of digits, each digit
+uniform on 0..K with K = L - 1) has mean N*K/2 and standard deviation sqrt(N*(L**2 - 1)/12), i.e. Theta(n). One
+changed entry moves s by at most K. So an image whose sum is more than t*K steps from the threshold needs more than
+t changed entries: only the images with a sum within t*K of the threshold can leave their class with t changes.
+This module computes that share exactly (the distribution of s is an N-fold convolution) and provides the Hamming
+ball classifiers the lesson compares with. Pure NumPy/SciPy on the CPU; classifiers run on the images' device.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from scipy.signal import fftconvolve
+
+from ._checks import check_int, check_finite
+
+
+def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:
+    """Exact distribution of the digit sum s of N independent uniform entries on 0..levels-1: array of length
+    N*(levels-1) + 1, index s. Binary images give the Binomial(N, 1/2) probabilities."""
+    N = check_int("N", N, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
+    one = np.full(levels, 1.0 / levels)
+    out, power, m = np.ones(1), one, N
+    while m:  # exponentiation by squaring of the convolution power
+        if m & 1:
+            out = fftconvolve(out, power)
+        m >>= 1
+        if m:
+            power = fftconvolve(power, power)
+    out = np.clip(out, 0.0, None)  # FFT round-off can leave -1e-17
+    return out / out.sum()
+
+
+def steps_to_cross(N: int, levels: int = 2) -> np.ndarray:
+    """For every digit sum s = 0..N*K, the number of level steps needed to change the sum classifier's label
+    (label 1 iff 2s >= N*K: label-1 sums must fall strictly below N*K/2)."""
+    N = check_int("N", N, minimum=1)
+    K = check_int("levels", levels, minimum=2) - 1
+    s = np.arange(N * K + 1)
+    half = (N * K + 1) // 2
+    return np.where(s >= half, s - half + 1, half - s)
+
+
+def near_boundary_share(n: int, t, levels: int = 2, channels: int = 1) -> np.ndarray:
+    """Upper bound on the share of random images that the sum classifier lets leave their class with at most t
+    changed entries: P(steps_to_cross <= t*K). Exact for binary images (one change = one step). ``t`` may be an
+    array; returns an array of the same shape."""
+    n = check_int("n", n, minimum=1)
+    channels = check_int("channels", channels, minimum=1)
+    N = channels * n * n
+    K = levels - 1
+    pmf, need = level_sum_pmf(N, levels), steps_to_cross(N, levels)
+    t = np.asarray(t, dtype=float)
+    return (pmf[None, :] * (need[None, :] <= K * t.reshape(-1, 1))).sum(axis=1).reshape(t.shape)
+
+
+def hamming_ball(radius: int, level: float = 1.0):
+    """Classifier: label 1 when at most ``radius`` entries differ from ``level`` (the ball of that d_0 radius around
+    the constant image), else 0. On binary images with level 1 and radius ceil(N/2) - 1 this is majority."""
+    radius = check_int("radius", radius, minimum=0)
+
+    def classify(images: torch.Tensor) -> torch.Tensor:
+        check_finite("images", images)
+        differ = ((images - level).abs() > 1e-6).reshape(images.shape[0], -1).sum(dim=1)
+        return (differ <= radius).to(torch.int64)
+
+    classify.__name__ = classify.__qualname__ = f"hamming_ball(radius={radius}, level={level:g})"
+    return classify
+
+
+def half_ball_radius(N: int, levels: int) -> int:
+    """The largest radius whose Hamming ball around a constant image holds at most half of all L**N images."""
+    N = check_int("N", N, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
+    from scipy.stats import binom
+    # the number of entries that differ from the centre is Binomial(N, (L-1)/L)
+    cdf = binom.cdf(np.arange(N + 1), N, (levels - 1) / levels)
+    return int(np.flatnonzero(cdf <= 0.5 + 1e-12).max()) if (cdf <= 0.5 + 1e-12).any() else 0
+
+
+__all__ = ["binary_sum_labels", "half_ball_radius", "hamming_ball", "level_sum_pmf", "near_boundary_share", "steps_to_cross"]
+
+
+def binary_sum_labels(space, device=None) -> torch.Tensor:
+    """Labels of the sum classifier for every image of a binary ``space`` in index order (uint8, like
+    ``census.label_space``), computed from the number of ones in each index's bits: no images are built, so all
+    2**25 images of 5x5 take a second instead of half a minute."""
+    from .spaces import ImageSpace
+
+    if not isinstance(space, ImageSpace) or space.levels != 2:
+        raise ValueError(f"space must be a binary ImageSpace (levels=2), got {space!r}")
+    space._check_indexable()
+    # number of ones of every index, by doubling: for j < 2**k, index j + 2**k has one more 1 than index j
+    ones = torch.zeros(1, dtype=torch.int16, device=device)
+    for _ in range(space.num_entries):
+        ones = torch.cat([ones, ones + 1])
+    return (2 * ones >= space.num_entries).to(torch.uint8)

@@ -1,0 +1,74 @@
+"""The sum classifier's concentration, checked against enumeration, scipy and the exact census."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+from scipy.stats import binom
+
+from perturbkit import classifiers
+from perturbkit.attacks.sum_exact import sum_classifier_minimal
+from perturbkit.census import label_space, robustness
+from perturbkit.optimality import (binary_sum_labels, half_ball_radius, hamming_ball, level_sum_pmf,
+                                   near_boundary_share, steps_to_cross)
+from perturbkit.spaces import ImageSpace
+
+
+def test_level_sum_pmf_binary_is_binomial():
+    np.testing.assert_allclose(level_sum_pmf(37, 2), binom.pmf(np.arange(38), 37, 0.5), atol=1e-12)
+
+
+@pytest.mark.parametrize("N,L", [(4, 3), (3, 5), (5, 4)])
+def test_level_sum_pmf_matches_enumeration(N, L):
+    counts = np.zeros(N * (L - 1) + 1)
+    for digits in itertools.product(range(L), repeat=N):
+        counts[sum(digits)] += 1
+    np.testing.assert_allclose(level_sum_pmf(N, L), counts / L**N, atol=1e-12)
+
+
+@pytest.mark.parametrize("n,L", [(2, 2), (2, 3), (2, 5), (3, 2)])
+def test_steps_to_cross_is_the_exact_l1_minimum_in_steps(n, L):
+    space = ImageSpace(n, L)
+    x = space.images(torch.arange(space.size)).double()
+    _, l1 = sum_classifier_minimal(x, 1.0, levels=L)
+    s = space.to_digits(x).reshape(space.size, -1).sum(1).numpy()
+    np.testing.assert_allclose(steps_to_cross(space.num_entries, L)[s], l1.numpy() * (L - 1), atol=1e-9)
+
+
+def test_near_boundary_share_is_exact_for_binary_census():
+    space = ImageSpace(4, 2)
+    labels = label_space(classifiers.sum_threshold, space, progress=False)
+    r = robustness(labels, space, 0)
+    t = np.arange(0, 10)
+    census = np.array([(r <= k).double().mean().item() for k in t])
+    np.testing.assert_allclose(near_boundary_share(4, t, 2), census, atol=1e-12)
+
+
+def test_near_boundary_share_bounds_lattice_census():
+    space = ImageSpace(3, 3)
+    labels = label_space(classifiers.sum_threshold, space, progress=False)
+    r = robustness(labels, space, 0)
+    t = np.arange(0, 6)
+    census = np.array([(r <= k).double().mean().item() for k in t])
+    assert (census <= near_boundary_share(3, t, 3) + 1e-12).all()
+
+
+def test_binary_sum_labels_match_label_space():
+    space = ImageSpace(4, 2)
+    assert torch.equal(binary_sum_labels(space), label_space(classifiers.sum_threshold, space, progress=False))
+    with pytest.raises(ValueError, match="binary ImageSpace"):
+        binary_sum_labels(ImageSpace(2, 3))
+
+
+def test_hamming_ball_and_radius():
+    space = ImageSpace(3, 2)
+    x = space.images(torch.arange(space.size))
+    assert torch.equal(hamming_ball(4)(x), classifiers.majority(x))
+    assert half_ball_radius(25, 2) == 12 and half_ball_radius(9, 2) == 4
+    space = ImageSpace(2, 3)
+    x = space.images(torch.arange(space.size))
+    r = half_ball_radius(4, 3)
+    assert int(hamming_ball(r)(x).sum()) <= space.size / 2 < int(hamming_ball(r + 1)(x).sum())
+    with pytest.raises(ValueError, match="radius must be an integer >= 0"):
+        hamming_ball(-1)

@@ -32,19 +32,24 @@ class NetworkScaling:
 
 
 def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, epochs: int = 3, steps: int = 30,
-                width: int = 8, batch_size: int = 128, seed: int = 0, device=None) -> NetworkScaling:
+                width: int = 8, batch_size: int = 128, train_images: int | None = None, seed: int = 0,
+                device=None) -> NetworkScaling:
     """Train one SmallCNN per n on resized digits and measure minimal perturbations of ``images`` test digits and
     ``images`` uniform binary noise images, for each p (attack p in {0, 1, 2, inf}). Only digits that the network
     classifies correctly are attacked.
 
     Returns a NetworkScaling; sizes where the attack failed are left out of the medians (``success`` says how
-    many). Cost grows like n^2: keep ``images``, ``epochs`` and ``steps`` small on a CPU.
+    many). ``train_images`` limits the training set (default: all 1437 training digits). Cost grows like n^2: keep
+    ``images``, ``epochs``, ``steps`` and ``train_images`` small on a CPU.
     """
     ns = tuple(check_int("n", n, minimum=2) for n in ns)
     ps = tuple(check_p(p) for p in ps)
     images = check_int("images", images, minimum=1)
     x, y = load_digits(device=device)
     (xtr, ytr), (xte, yte) = split(x, y, test_fraction=0.2, seed=seed)
+    if train_images is not None:
+        keep = check_int("train_images", train_images, minimum=10)
+        xtr, ytr = xtr[:keep], ytr[:keep]
     values = {(kind, p): [] for kind in ("digits", "noise") for p in ps}
     acc, success, biggest = {}, {}, {}
     for n in ns:

@@ -1,0 +1,49 @@
+"""Pictures for lesson 06: the sum concentrating around its threshold, and robust-core shares against a bound."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..optimality import level_sum_pmf
+
+
+def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None):
+    """Distribution of (sum - threshold) / n for random n-by-n images: the same bell at every n, so the sum sits
+    within a few n of the threshold and only a vanishing share sits within o(n). Returns the Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.6))
+    K = levels - 1
+    for n in ns:
+        N = n * n
+        pmf = level_sum_pmf(N, levels)
+        x = (np.arange(len(pmf)) - N * K / 2) / (K * n)  # in entries changed per unit of n
+        ax.plot(x, pmf * K * n, "-", lw=1.4, label=f"n = {n}")  # density per unit of x
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_xlim(-1.5, 1.5)
+    ax.set_xlabel("(sum − N·K/2) / (K·n): distance to the threshold in changed entries per unit of n")
+    ax.set_ylabel("density")
+    ax.set_title(f"the sum of a random image concentrates within O(n) of the threshold (L = {levels})", fontsize=10)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", ax=None, title: str | None = None):
+    """One step curve per entry of ``shares`` (label -> share of the class with robustness > t, per t), and the
+    bound as a dashed black line. Returns the Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.6))
+    t = np.asarray(t)
+    for i, (name, share) in enumerate(shares.items()):
+        ax.step(t, share, where="post", lw=1.6, color=f"C{i % 10}", label=name)
+    if bound is not None:
+        ax.step(t, bound, where="post", color="k", ls="--", lw=1.2, label=bound_label)
+    ax.set_xlabel("t (changed entries)")
+    ax.set_ylabel("share of the class with r_0 > t")
+    ax.set_yscale("symlog", linthresh=1e-3)
+    ax.set_ylim(0, 1.05)
+    ax.grid(True, alpha=0.25)
+    ax.legend(fontsize=7)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax

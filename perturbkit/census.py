@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from ._checks import check_int, check_p
 from .spaces import ImageSpace
 
-__all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes"]
+__all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes", "bound_report"]
 
 # None: whole-array passes. A number of bytes: contiguous blocks of that size get their last axes while they sit in
 # the CPU cache. Measured on a 2-core CPU, whole-array passes were faster (the blocked variant pays per-op overhead),
@@ -57,7 +57,8 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
     ``classifier`` is a batched callable from float32 images (k, channels, n, n) on ``device`` to k integer labels
     in 0..255 (any integer dtype, any device). Images are fed in chunks of about ``batch_size`` (default 65536) with
     a tqdm progress bar (notebook-aware; ``progress=False`` hides it). The chunk tensor is reused between calls:
-    a classifier must not keep a reference to its input.
+    a classifier must not keep a reference to its input. A classifier with a ``whole_space(space, device)``
+    attribute (the reference classifiers of :mod:`perturbkit.classifiers`) labels the space exactly that way.
     """
     if not isinstance(space, ImageSpace):
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
@@ -68,6 +69,8 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
     space._check_indexable()
     _check_memory(space.size + 40 * min(batch_size, space.size) * space.num_entries, device,
                   f"labelling {space!r}")
+    if hasattr(classifier, "whole_space"):  # reference classifiers label a whole space exactly without images
+        return classifier.whole_space(space, device).to(device=device, dtype=torch.uint8)
     labels = torch.empty(space.size, dtype=torch.uint8, device=device)
     with tqdm(total=space.size, disable=not progress, unit="img", unit_scale=True, desc="labelling") as bar:
         for start, images in _chunks(space, batch_size, device):
@@ -315,3 +318,39 @@ def robust_share(labels: torch.Tensor, r: torch.Tensor, t) -> RobustShare:
     robust = np.empty((len(classes), T))
     robust[:, order] = above / size[:, None]
     return RobustShare(classes=classes, size=size, space_share=size / labels.numel(), t=t, robust=robust)
+
+
+# ---------------------------------------------------------------------------------------------------- the challenge
+def bound_report(labels: torch.Tensor, space: ImageSpace, r: torch.Tensor | None = None) -> str:
+    """Hold every class of a labelling against the course's bound and explain the outcome in words.
+
+    Binary spaces use :func:`perturbkit.bounds.harper_bound` (share of the class), others
+    :func:`perturbkit.bounds.concentration_bound` (share of the whole space). A class larger than half the space
+    is reported as the one class the theorem does not cover. ``r`` is the d_0 census if already computed.
+    """
+    from . import bounds
+
+    labels = _check_labels(labels, space)
+    r = robustness(labels, space, 0) if r is None else r
+    N = space.num_entries
+    t = np.arange(N + 1)
+    rs = robust_share(labels, r, t)
+    binary = space.levels == 2
+    bound = bounds.harper_bound(N, t) if binary else bounds.concentration_bound(N, t)
+    kind = "Harper bound (share of the class)" if binary else "concentration bound (share of the space)"
+    lines = [f"{space!r}: {len(rs.classes)} class(es); checked against the {kind} at every radius t = 0..{N}"]
+    for i, c in enumerate(rs.classes):
+        share = rs.robust[i] if binary else rs.core_share_of_space()[i]
+        head = f"class {int(c)}: {100 * rs.space_share[i]:.1f}% of the space"
+        if rs.space_share[i] > 0.5:
+            lines.append(f"{head} -> more than half: the one class the theorem does not cover (it may stay robust)")
+            continue
+        worst = int(np.argmax(share - bound))
+        ok = bool((share <= bound + 1e-12).all())
+        lines.append(f"{head} -> {'within' if ok else 'ABOVE'} the bound everywhere; closest at t = {worst}: "
+                     f"{share[worst]:.4f} vs bound {bound[worst]:.4f}")
+    lines.append("Why no attempt can win: the images that t changes can not move out of a class C form its core "
+                 "C(t), and C(t) together with everything within t of it lies inside C. Isoperimetry says no set "
+                 "grows more slowly than a Hamming ball (binary) or than concentration allows (any levels), so a "
+                 "class of at most half the space has only a tiny robust core.")
+    return "\n".join(lines)

@@ -19,6 +19,31 @@ import torch
 
 from ._checks import check_finite, check_int
 
+# Whole-space labelling without images. A reference classifier's label is a function of a sum over entries of a
+# per-entry value, so the labels of all L**N images, in index order, come from N broadcast additions
+# (s <- s[:, None] + value_i[None, :]) instead of evaluating L**N images of N floats each.
+# perturbkit.census.label_space uses `classifier.whole_space(space, device)` when it exists.
+
+
+def _entry_sums(space, values, dtype, device, modulus: int | None = None) -> torch.Tensor:
+    """sum_i values(i)[digit_i] for every image of ``space`` in index order; ``values(i)`` is a (levels,) tensor."""
+    s = torch.zeros(1, dtype=dtype, device=device)
+    for i in range(space.num_entries):
+        s = (s[:, None] + values(i).to(device=device, dtype=dtype)[None, :]).reshape(-1)
+        if modulus is not None:  # both terms are below the modulus: one conditional subtraction, no division
+            s = torch.where(s >= modulus, s - modulus, s)
+    return s
+
+
+def _levels(space) -> torch.Tensor:
+    return torch.arange(space.levels)
+
+
+def _votes(space) -> torch.Tensor:
+    """Per level: +1 above 1/2, -1 below, 0 at exactly 1/2 (int8)."""
+    d = 2 * _levels(space) - (space.levels - 1)
+    return d.sign().to(torch.int8)
+
 __all__ = ["sum_threshold", "majority", "parity", "first_pixel", "random_labels", "nearest_prototype", "from_model",
            "REFERENCE"]
 
@@ -38,6 +63,14 @@ def sum_threshold(images: torch.Tensor) -> torch.Tensor:
     return (x.sum(dim=1, dtype=torch.float64) >= x.shape[1] / 2 - 1e-6).to(torch.int64)
 
 
+def _sum_threshold_space(space, device=None) -> torch.Tensor:
+    s = _entry_sums(space, lambda i: _levels(space), torch.int32, device)
+    return (2 * s >= space.num_entries * (space.levels - 1)).to(torch.uint8)
+
+
+sum_threshold.whole_space = _sum_threshold_space
+
+
 def majority(images: torch.Tensor) -> torch.Tensor:
     """Each entry votes 1 if > 1/2, 0 if < 1/2 (abstains at exactly 1/2); label 1 when votes for 1 are more.
 
@@ -50,16 +83,29 @@ def majority(images: torch.Tensor) -> torch.Tensor:
     return (ones > zeros).to(torch.int64)
 
 
+majority.whole_space = lambda space, device=None: (
+    _entry_sums(space, lambda i: _votes(space), torch.int16, device) > 0).to(torch.uint8)
+
+
 def parity(images: torch.Tensor) -> torch.Tensor:
     """Parity (0 or 1) of the number of entries above 1/2: on binary images every single change flips it."""
     x = _flat(images)
     return ((x > 0.5 + 1e-6).sum(dim=1) % 2).to(torch.int64)
 
 
+parity.whole_space = lambda space, device=None: _entry_sums(
+    space, lambda i: (_votes(space) > 0).to(torch.uint8), torch.uint8, device, modulus=2)
+
+
 def first_pixel(images: torch.Tensor) -> torch.Tensor:
     """Label 1 when entry 0 (channel 0, row 0, column 0) is >= 1/2: a half-space that ignores every other entry."""
     x = _flat(images)
     return (x[:, 0] >= 0.5 - 1e-6).to(torch.int64)
+
+
+first_pixel.whole_space = lambda space, device=None: _entry_sums(
+    space, lambda i: (2 * _levels(space) >= space.levels - 1).to(torch.uint8) if i == 0
+    else torch.zeros(space.levels, dtype=torch.uint8), torch.uint8, device)
 
 
 _P = 2_147_483_647  # the prime 2**31 - 1: products of two residues stay below 2**62, inside int64
@@ -79,18 +125,30 @@ def random_labels(k: int, seed: int = 0):
     b1, b2 = (int(v) for v in torch.randint(1, _P, (2,), generator=gen))
     coefficients: dict[int, torch.Tensor] = {}
 
-    def classify(images: torch.Tensor) -> torch.Tensor:
-        x = _flat(images)
-        N = x.shape[1]
+    def coefficient(N: int) -> torch.Tensor:
         if N not in coefficients:
             g = torch.Generator().manual_seed(seed * 1_000_003 + N)
             coefficients[N] = torch.randint(1, _P, (N,), generator=g, dtype=torch.int64)
-        a = coefficients[N].to(x.device)
-        v = torch.round(x.to(torch.float64) * 65535).to(torch.int64)
-        h = (v * a).remainder(_P).sum(dim=1).remainder(_P)  # terms < 2**47, sums < 2**63 for N < 2**16
+        return coefficients[N]
+
+    def mix(h: torch.Tensor) -> torch.Tensor:
         h = (h * h + b1).remainder(_P)
         h = (h * h + b2).remainder(_P)
         return h.remainder(k)
+
+    def classify(images: torch.Tensor) -> torch.Tensor:
+        x = _flat(images)
+        a = coefficient(x.shape[1]).to(x.device)
+        v = torch.round(x.to(torch.float64) * 65535).to(torch.int64)
+        return mix((v * a).remainder(_P).sum(dim=1).remainder(_P))  # terms < 2**47, sums < 2**63 for N < 2**16
+
+    def whole_space(space, device=None) -> torch.Tensor:
+        a = coefficient(space.num_entries)
+        v = torch.round(_levels(space).to(torch.float64) / (space.levels - 1) * 65535).to(torch.int64)
+        h = _entry_sums(space, lambda i: (v * a[i]).remainder(_P), torch.int64, device, modulus=_P)
+        return mix(h).to(torch.uint8)
+
+    classify.whole_space = whole_space
 
     classify.__name__ = classify.__qualname__ = f"random_labels(k={k}, seed={seed})"
     return classify

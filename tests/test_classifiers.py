@@ -85,3 +85,11 @@ def test_cuda_labels_match_cpu():
     x = all_images(ImageSpace(3))
     for f in list(classifiers.REFERENCE.values()) + [classifiers.nearest_prototype(x[:5])]:
         assert torch.equal(f(x.cuda()).cpu(), f(x))
+
+
+@pytest.mark.parametrize("space", [ImageSpace(2), ImageSpace(3), ImageSpace(2, 3), ImageSpace(1, 4, 3),
+                                   ImageSpace(1, 5, 4)], ids=repr)
+def test_whole_space_labels_equal_image_labels(space):
+    x = all_images(space)
+    for f in list(classifiers.REFERENCE.values()) + [classifiers.random_labels(5, seed=9)]:
+        assert torch.equal(f.whole_space(space), f(x).to(torch.uint8)), f.__name__

@@ -1,0 +1,104 @@
+"""The Hamming graph of an image space: images are vertices, edges join images that differ in one entry, and the
+graph distance is d_0. Neighbourhoods, ball sizes and the set families that lesson 03 compares.
+
+Sets of images are boolean masks of shape (space.size,) in index order, on any device.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ._checks import check_int
+from .census import robustness
+from .spaces import ImageSpace
+
+__all__ = ["distance_to_set", "neighbourhood", "ball", "ball_size", "layers", "edges", "families"]
+
+
+def _mask(member, space: ImageSpace) -> torch.Tensor:
+    if not isinstance(member, torch.Tensor) or member.dtype != torch.bool or member.numel() != space.size:
+        raise ValueError(f"member must be a bool tensor with one value per image of {space!r} ({space.size}), got "
+                         f"{getattr(member, 'dtype', type(member).__name__)} of shape "
+                         f"{tuple(getattr(member, 'shape', ()))}")
+    return member.reshape(-1)
+
+
+def distance_to_set(member: torch.Tensor, space: ImageSpace) -> torch.Tensor:
+    """d_0 from every image to the nearest member of the set (0 on the set, inf if the set is empty); float32.
+
+    The census kernel on the two-class labelling "in the set / not in it": a non-member's robustness is exactly its
+    distance to the set.
+    """
+    m = _mask(member, space)
+    r = robustness(m.to(torch.uint8), space, p=0)
+    return torch.where(m, torch.zeros_like(r), r)
+
+
+def neighbourhood(member: torch.Tensor, space: ImageSpace, t: int) -> torch.Tensor:
+    """The t-neighbourhood of the set: every image at most t changed entries from a member (bool mask)."""
+    t = check_int("t", t, minimum=0)
+    return distance_to_set(member, space) <= t
+
+
+def ball_size(N: int, r: int, levels: int = 2) -> int:
+    """Number of images within r changed entries of a given image: sum_{i<=r} C(N, i) (levels - 1)**i."""
+    return sum(math.comb(N, i) * (levels - 1) ** i for i in range(0, min(r, N) + 1)) if r >= 0 else 0
+
+
+def _digits(space: ImageSpace, device=None) -> torch.Tensor:
+    return space.digits(torch.arange(space.size, device=device)).reshape(space.size, -1)
+
+
+def ball(space: ImageSpace, centre: int, r: int) -> torch.Tensor:
+    """The Hamming ball of radius r around the image with index ``centre`` (bool mask)."""
+    d = _digits(space)
+    return (d != d[centre]).sum(dim=1) <= r
+
+
+def layers(space: ImageSpace) -> torch.Tensor:
+    """The layer of every image in the drawings: its number of non-zero entries (int64)."""
+    return (_digits(space) != 0).sum(dim=1)
+
+
+def edges(space: ImageSpace) -> torch.Tensor:
+    """Every edge of the Hamming graph once, as an int64 tensor (E, 2) of image indices (i < j)."""
+    idx = torch.arange(space.size)
+    d = _digits(space)
+    L, N = space.levels, space.num_entries
+    out = []
+    for i in range(N):
+        weight = L ** (N - 1 - i)
+        for step in range(1, L):
+            ok = d[:, i] + step < L
+            out.append(torch.stack([idx[ok], idx[ok] + step * weight], dim=1))
+    return torch.cat(out)
+
+
+def families(space: ImageSpace, size: int, seed: int = 0) -> dict[str, torch.Tensor]:
+    """Sets of exactly ``size`` images of different shapes, to compare how fast they grow (lesson 03).
+
+    A Hamming ball around the all-zero image (filled up by index among the images of the next layer), the images
+    with the smallest indices (a subcube, filled up in index order), the images
+    with the most weight on a random linear score (a half-space), and a uniformly random set.
+    """
+    size = check_int("size", size, minimum=1)
+    if size > space.size:
+        raise ValueError(f"size must be at most the number of images {space.size}, got {size}")
+    g = torch.Generator().manual_seed(seed)
+    d = _digits(space).double()
+    N = space.num_entries
+    def first(score):  # the `size` images with the smallest score (ties by index: stable sort)
+        order = torch.sort(score, stable=True).indices[:size]
+        m = torch.zeros(space.size, dtype=torch.bool)
+        m[order] = True
+        return m
+    weight = (d != 0).sum(dim=1).double()
+    return {
+        "Hamming ball": first(weight + torch.arange(space.size) / space.size),
+        # the first indices: a subcube (leading entries 0) when size is a power of the levels, filled up in order
+        "subcube": first(torch.arange(space.size).double()),
+        "half-space": first(-(d @ torch.rand(N, generator=g, dtype=torch.float64))),
+        "random set": first(torch.rand(space.size, generator=g, dtype=torch.float64)),
+    }

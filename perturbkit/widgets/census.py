@@ -1,0 +1,38 @@
+"""Lesson 04's census explorer: pick a classifier, move the radius, see its robust shares against the bound."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import bounds
+from ..census import RobustShare
+from ..plotting.census import plot_robust_share
+
+
+def census_view(name: str, t: int, results: dict[str, RobustShare], N: int):
+    """Text and figure for one classifier (a key of ``results``, binary census of N entries) at radius t."""
+    if name not in results:
+        raise ValueError(f"name must be one of {sorted(results)}, got {name!r}")
+    rs = results[name]
+    j = int(np.searchsorted(rs.t, t))
+    lines = [f"{name}, t = {t}: Harper bound {bounds.harper_bound(N, t):.4f} for classes of at most half the space"]
+    for i, c in enumerate(rs.classes):
+        lines.append(f"  class {int(c)}: {100 * rs.space_share[i]:5.1f}% of the space, "
+                     f"{100 * rs.robust[i, j]:6.2f}% of it needs more than {t} changed pixels")
+    fig, ax = plt.subplots(figsize=(6.2, 3.6))
+    plot_robust_share(rs, N, ax=ax, title=name, t_mark=t)
+    fig.tight_layout()
+    return "\n".join(lines), fig
+
+
+def census_explorer(results: dict[str, RobustShare], N: int, t: int = 3):
+    """The widget: a classifier dropdown and a radius slider over census_view."""
+    from .live import LiveView
+
+    controls = {
+        "name": W.Dropdown(options=list(results), value=next(iter(results)), description="classifier"),
+        "t": W.IntSlider(value=t, min=0, max=N, description="radius t"),
+    }
+    return LiveView(lambda name, t: census_view(name, t, results, N), controls)

@@ -1,0 +1,62 @@
+"""Lesson 03's explorer of the Hamming graph of all 3x3 binary images: pick images, grow their neighbourhood."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import torch
+
+from ..hamming import distance_to_set
+from ..plotting.hamming import draw_hamming_graph
+from ..plotting.images import show_image
+from ..spaces import ImageSpace
+
+SPACE = ImageSpace(3)
+# named 3x3 images (rows of bits) a student can pick, alone or together
+PICTURES = {
+    "all black": "000 000 000",
+    "all white": "111 111 111",
+    "cross": "010 111 010",
+    "diagonal": "100 010 001",
+    "letter L": "100 100 111",
+    "checkerboard": "101 010 101",
+}
+
+
+def picture_index(name: str) -> int:
+    """Index in SPACE of a named picture."""
+    if name not in PICTURES:
+        raise ValueError(f"picture must be one of {sorted(PICTURES)}, got {name!r}")
+    return int(PICTURES[name].replace(" ", ""), 2)
+
+
+def neighbourhood_view(t: int, first: str = "cross", second: str = "(none)"):
+    """Text and figure: the radius-t neighbourhood of the picked images in the graph of all 512 3x3 images."""
+    names = [first] + ([second] if second != "(none)" else [])
+    member = torch.zeros(SPACE.size, dtype=torch.bool)
+    for name in names:
+        member[picture_index(name)] = True
+    d = distance_to_set(member, SPACE)
+    inside = d <= t
+    size = int(inside.sum())
+    text = (f"picked: {', '.join(names)}\nradius t = {t}: {size} of {SPACE.size} images "
+            f"({100 * size / SPACE.size:.1f}%) are at most {t} changed pixel(s) from a picked image")
+    fig = plt.figure(figsize=(8.5, 3.6))
+    ax = fig.add_axes([0.02, 0.02, 0.7, 0.86])
+    draw_hamming_graph(SPACE, distance=d.numpy(), t=t, ax=ax,
+                       title=f"all 512 images by layer; coloured: within {t} of the picked images")
+    for i, name in enumerate(names):
+        show_image(fig.add_axes([0.76, 0.55 - 0.5 * i, 0.2, 0.4]), SPACE.images([picture_index(name)])[0], name)
+    return text, fig
+
+
+def neighbourhood_explorer():
+    """The widget: a radius slider, and dropdowns for one or two picked pictures."""
+    from .live import LiveView
+
+    controls = {
+        "t": W.IntSlider(value=1, min=0, max=9, description="radius t"),
+        "first": W.Dropdown(options=list(PICTURES), value="cross", description="image"),
+        "second": W.Dropdown(options=["(none)"] + list(PICTURES), value="(none)", description="and"),
+    }
+    return LiveView(neighbourhood_view, controls)

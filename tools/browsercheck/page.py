@@ -76,7 +76,10 @@ _JS_FIRST_CONTROL = r"""(k) => {
                                       : (el.type === 'number' ? 'number' : 'text');
   else if (kind === 'textarea') kind = 'text';
   if (kind === 'button' && el.closest('.widget-toggle-buttons')) kind = 'toggle-buttons';
-  return {kind, label: (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 60),
+  const box = el.closest('.widget-inline-hbox, .widget-inline-vbox');
+  const described = box && box.querySelector('.widget-label');
+  const label = (described && described.textContent) || el.getAttribute('aria-label') || el.textContent || '';
+  return {kind, label: label.trim().slice(0, 60),
           value: el.getAttribute('aria-valuenow'), max: el.getAttribute('aria-valuemax'),
           disabled: !!el.disabled};
 }"""
@@ -150,6 +153,8 @@ class LessonPage:
             st = self.state()
             if st.get("dialog"):
                 raise RuntimeError(f"a dialog opened while waiting for {what}: {st['dialog']!r}")
+            if st.get("status") in ("dead", "restarting", "autorestarting"):
+                raise RuntimeError(f"the kernel is {st['status']} (crashed or out of memory?) while waiting for {what}")
             if done(st):
                 return st
             if time.monotonic() > deadline:
@@ -284,7 +289,10 @@ class LessonPage:
 
     def screenshot(self) -> None:
         self.shots.mkdir(parents=True, exist_ok=True)
-        path = self.shots / (Path(self.name).stem + ("" if self.result.ok else "-FAILED") + ".png")
+        stem = Path(self.name).stem
+        for old in (self.shots / f"{stem}.png", self.shots / f"{stem}-FAILED.png"):  # an earlier run's picture
+            old.unlink(missing_ok=True)
+        path = self.shots / (stem + ("" if self.result.ok else "-FAILED") + ".png")
         try:
             first = self.page.locator('[data-pk-view="0"]')
             if first.count():

@@ -25,8 +25,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     help="test only the notebooks whose file name contains one of these words")
     ap.add_argument("--artifacts", type=Path, default=REPO / "artifacts" / "browser",
                     help="where the screenshots go (default: artifacts/browser/, ignored by git)")
-    ap.add_argument("--timeout", type=float, default=300.0,
-                    help="seconds allowed for one lesson's Run All (default 300)")
+    ap.add_argument("--timeout", type=float, default=600.0,
+                    help="seconds allowed for one lesson's Run All (default 600: a shared machine can be slow)")
     ap.add_argument("--change-timeout", type=float, default=30.0,
                     help="seconds a widget's Output may take to change after its control is operated (default 30)")
     ap.add_argument("--self-test", action="store_true",

@@ -32,7 +32,7 @@ _JS_STATE = r"""(name) => {
   if (!s.isReady || !kernel) return {phase: 'kernel'};
   let running = 0, executed = 0, code = 0;
   for (const cell of w.content.widgets) {
-    if (cell.model.type !== 'code') continue;
+    if (cell.model.type !== 'code' || !cell.model.sharedModel.getSource().trim()) continue;  // as unexecuted_cells
     code += 1;
     const prompt = cell.node.querySelector('.jp-InputPrompt');
     const busy = cell.model.executionState === 'running' || (prompt && prompt.textContent.includes('*'));
@@ -186,17 +186,18 @@ class LessonPage:
 
     def open_and_run(self) -> None:
         self.page.goto(self.lab.url(self.name, workspace="pk-" + self.name.replace(".", "-")))
-        self._wait(f"{self.name} to open with a kernel",
-                   lambda st: st["phase"] == "ready" and st["status"] == "idle", 120, poll=0.5)
+        self._wait(f"{self.name} to open with an idle kernel",
+                   lambda st: st["phase"] == "ready" and st["status"] == "idle", 180, poll=0.5)
         self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         # Run All marks the cells as queued at once; wait for that (or for everything being executed already).
-        self._wait("Run All to start", lambda st: st["running"] > 0 or st["executed"] == st["code"], 30, poll=0.1)
+        started = lambda st: st["phase"] == "ready" and (st["running"] > 0 or st["executed"] == st["code"])
+        self._wait("Run All to start", started, 30, poll=0.1)
         self.wait_idle(self.timeout)
 
     def check_saved_notebook(self) -> None:
         """Save, then read the run's outputs from disk: error outputs, cells never run, widget outputs."""
         self.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-        self._wait("the notebook to be saved", lambda st: not st["dirty"], 30)
+        self._wait("the notebook to be saved", lambda st: st["phase"] == "ready" and not st["dirty"], 30)
         nb = self.lab.notebook_json(self.name)
         self.result.problems.extend(f"error output in {e}" for e in notebooks.error_outputs(nb))
         missing = notebooks.unexecuted_cells(nb)

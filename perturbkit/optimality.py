@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from scipy.signal import fftconvolve
+from scipy.stats import binom
 
 from ._checks import check_int, check_finite
 
@@ -22,6 +23,8 @@ def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:
     N*(levels-1) + 1, index s. Binary images give the Binomial(N, 1/2) probabilities."""
     N = check_int("N", N, minimum=1)
     levels = check_int("levels", levels, minimum=2)
+    if levels == 2:
+        return binom.pmf(np.arange(N + 1), N, 0.5)  # closed form, fast for N up to millions
     one = np.full(levels, 1.0 / levels)
     out, power, m = np.ones(1), one, N
     while m:  # exponentiation by squaring of the convolution power
@@ -75,7 +78,6 @@ def half_ball_radius(N: int, levels: int) -> int:
     """The largest radius whose Hamming ball around a constant image holds at most half of all L**N images."""
     N = check_int("N", N, minimum=1)
     levels = check_int("levels", levels, minimum=2)
-    from scipy.stats import binom
     # the number of entries that differ from the centre is Binomial(N, (L-1)/L)
     cdf = binom.cdf(np.arange(N + 1), N, (levels - 1) / levels)
     return int(np.flatnonzero(cdf <= 0.5 + 1e-12).max()) if (cdf <= 0.5 + 1e-12).any() else 0

@@ -83,20 +83,5 @@ def half_ball_radius(N: int, levels: int) -> int:
     return int(np.flatnonzero(cdf <= 0.5 + 1e-12).max()) if (cdf <= 0.5 + 1e-12).any() else 0
 
 
-__all__ = ["binary_sum_labels", "half_ball_radius", "hamming_ball", "level_sum_pmf", "near_boundary_share", "steps_to_cross"]
+__all__ = ["half_ball_radius", "hamming_ball", "level_sum_pmf", "near_boundary_share", "steps_to_cross"]
 
-
-def binary_sum_labels(space, device=None) -> torch.Tensor:
-    """Labels of the sum classifier for every image of a binary ``space`` in index order (uint8, like
-    ``census.label_space``), computed from the number of ones in each index's bits: no images are built, so all
-    2**25 images of 5x5 take a second instead of half a minute."""
-    from .spaces import ImageSpace
-
-    if not isinstance(space, ImageSpace) or space.levels != 2:
-        raise ValueError(f"space must be a binary ImageSpace (levels=2), got {space!r}")
-    space._check_indexable()
-    # number of ones of every index, by doubling: for j < 2**k, index j + 2**k has one more 1 than index j
-    ones = torch.zeros(1, dtype=torch.int16, device=device)
-    for _ in range(space.num_entries):
-        ones = torch.cat([ones, ones + 1])
-    return (2 * ones >= space.num_entries).to(torch.uint8)

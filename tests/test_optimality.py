@@ -10,7 +10,7 @@ from scipy.stats import binom
 from perturbkit import classifiers
 from perturbkit.attacks.sum_exact import sum_classifier_minimal
 from perturbkit.census import label_space, robustness
-from perturbkit.optimality import (binary_sum_labels, half_ball_radius, hamming_ball, level_sum_pmf,
+from perturbkit.optimality import (half_ball_radius, hamming_ball, level_sum_pmf,
                                    near_boundary_share, steps_to_cross)
 from perturbkit.spaces import ImageSpace
 
@@ -52,13 +52,6 @@ def test_near_boundary_share_bounds_lattice_census():
     t = np.arange(0, 6)
     census = np.array([(r <= k).double().mean().item() for k in t])
     assert (census <= near_boundary_share(3, t, 3) + 1e-12).all()
-
-
-def test_binary_sum_labels_match_label_space():
-    space = ImageSpace(4, 2)
-    assert torch.equal(binary_sum_labels(space), label_space(classifiers.sum_threshold, space, progress=False))
-    with pytest.raises(ValueError, match="binary ImageSpace"):
-        binary_sum_labels(ImageSpace(2, 3))
 
 
 def test_hamming_ball_and_radius():

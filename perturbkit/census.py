@@ -345,7 +345,7 @@ def bound_report(labels: torch.Tensor, space: ImageSpace, r: torch.Tensor | None
         if rs.space_share[i] > 0.5:
             lines.append(f"{head} -> more than half: the one class the theorem does not cover (it may stay robust)")
             continue
-        worst = int(np.argmax(share - bound))
+        worst = 1 + int(np.argmax((share - bound)[1:])) if N > 0 else 0  # t = 0 is trivial: share = bound = 1
         ok = bool((share <= bound + 1e-12).all())
         lines.append(f"{head} -> {'within' if ok else 'ABOVE'} the bound everywhere; closest at t = {worst}: "
                      f"{share[worst]:.4f} vs bound {bound[worst]:.4f}")

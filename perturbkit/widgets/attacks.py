@@ -1,0 +1,71 @@
+"""Lesson 02's widget: pick an image, a norm and a budget; see the PGD perturbation and the predicted probabilities."""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as W
+import torch
+
+from ..attacks import pgd
+from ..budgets import format_p
+from ..norms import distance
+from ..plotting.attacks import perturbation_panel
+from .output_panel import show
+
+NORMS = [("inf", math.inf), ("2", 2.0), ("1", 1.0), ("0 (changed pixels)", 0.0)]
+
+
+def attack_example(model, x: torch.Tensor, y: torch.Tensor, index: int, p: float, fraction: float,
+                   steps: int = 20, levels: int | None = None) -> dict:
+    """Attack image ``index`` with PGD at budget ``fraction`` of the image-space diameter in d_p (pure; no drawing).
+
+    The diameter of [0, 1]^N in d_p is 1 for p = inf, N^(1/p) for p >= 1 and N for p = 0, so one slider position
+    means a comparable share of the space in every norm. Returns a dict: eps, original and perturbed image (c, n, n),
+    probabilities before and after (classes,), labels, and the size of the perturbation actually used.
+    """
+    if not 0 <= index < x.shape[0]:
+        raise ValueError(f"index must be in 0..{x.shape[0] - 1}, got {index}")
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"fraction must be in [0, 1], got {fraction}")
+    N = x[0].numel()
+    diameter = 1.0 if p == math.inf else (float(N) if p == 0 else N ** (1 / p))
+    eps = fraction * diameter
+    if p == 0:
+        eps = math.floor(eps)
+    xi, yi = x[index:index + 1], y[index:index + 1]
+    xa = pgd(model, xi, yi, p, eps, steps=steps, levels=levels)
+    with torch.no_grad():
+        probs = torch.softmax(model(torch.cat([xi, xa])), dim=1)
+    return {"eps": eps, "x": xi[0], "x_adv": xa[0], "probs": probs[0], "probs_adv": probs[1], "label": int(yi),
+            "pred": int(probs[0].argmax()), "pred_adv": int(probs[1].argmax()),
+            "size": float(distance(xa, xi, p)), "p": p}
+
+
+def describe(r: dict) -> str:
+    """One line for an attack_example result, with rounded numbers (stable for nbval)."""
+    verdict = "fooled" if r["pred_adv"] != r["label"] else "not fooled"
+    return (f"p = {format_p(r['p'])}, eps = {r['eps']:.3f}, used {r['size']:.3f}: label {r['label']}, "
+            f"prediction {r['pred']} -> {r['pred_adv']} (p = {float(r['probs_adv'][r['pred_adv']]):.2f}), {verdict}")
+
+
+class AttackExplorer(W.VBox):
+    """Sliders for the image and the budget, a dropdown for the norm; an Output with the text and four panels."""
+
+    def __init__(self, model, x, y, index: int = 0, p: float = math.inf, fraction: float = 0.05, steps: int = 20,
+                 levels: int | None = None):
+        self.args = (model, x, y, steps, levels)
+        self.index = W.IntSlider(value=index, min=0, max=x.shape[0] - 1, description="image")
+        self.p = W.Dropdown(options=NORMS, value=p, description="norm p")
+        self.fraction = W.FloatSlider(value=fraction, min=0.0, max=0.3, step=0.01, description="budget/diam")
+        self.output = W.Output()
+        for c in (self.index, self.p, self.fraction):
+            c.observe(lambda _: self.refresh(), names="value")
+        super().__init__([W.HBox([self.index, self.p]), self.fraction, self.output])
+        self.refresh()
+
+    def refresh(self) -> None:
+        model, x, y, steps, levels = self.args
+        r = attack_example(model, x, y, self.index.value, self.p.value, self.fraction.value, steps, levels)
+        fig = perturbation_panel(r["x"], r["x_adv"], r["probs"], r["probs_adv"])
+        show(self.output, describe(r), fig)

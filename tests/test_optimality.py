@@ -65,3 +65,16 @@ def test_hamming_ball_and_radius():
     assert int(hamming_ball(r)(x).sum()) <= space.size / 2 < int(hamming_ball(r + 1)(x).sum())
     with pytest.raises(ValueError, match="radius must be an integer >= 0"):
         hamming_ball(-1)
+
+
+def test_plots():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from perturbkit.plotting.optimality import plot_robust_shares, plot_sum_concentration
+    ax = plot_sum_concentration(ns=(4, 8), levels=3)
+    assert len(ax.lines) == 3  # two curves and the threshold line
+    t = np.arange(5)
+    ax = plot_robust_shares({"a": np.linspace(1, 0, 5), "b": np.zeros(5)}, t, bound=np.ones(5))
+    assert len(ax.lines) == 3
+    plt.close("all")

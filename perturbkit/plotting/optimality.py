@@ -32,10 +32,11 @@ def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", 
     """One step curve per entry of ``shares`` (label -> share of the class with robustness > t, per t), and the
     bound as a dashed black line. Returns the Axes."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.6))
+        _, ax = plt.subplots(figsize=(9, 3.6))
     t = np.asarray(t)
     for i, (name, share) in enumerate(shares.items()):
-        ax.step(t, share, where="post", lw=1.6, color=f"C{i % 10}", label=name)
+        # earlier curves drawn thicker, so that identical curves (e.g. two names for one split) stay visible
+        ax.step(t, share, where="post", lw=max(3.5 - 0.4 * i, 1.0), color=f"C{i % 10}", label=name)
     if bound is not None:
         ax.step(t, bound, where="post", color="k", ls="--", lw=1.2, label=bound_label)
     ax.set_xlabel("t (changed entries)")
@@ -43,7 +44,8 @@ def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", 
     ax.set_yscale("symlog", linthresh=1e-3)
     ax.set_ylim(0, 1.05)
     ax.grid(True, alpha=0.25)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     if title:
         ax.set_title(title, fontsize=10)
+    ax.figure.tight_layout()
     return ax

@@ -31,7 +31,7 @@ def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = Tru
     ax.set_xlabel("image side n (N = n² entries)")
     ax.set_ylabel("minimal perturbation (d_p)")
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="best")
     if title:
         ax.set_title(title, fontsize=10)
     return ax

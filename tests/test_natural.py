@@ -55,3 +55,16 @@ def test_nn_margin_is_a_certified_radius():
     assert torch.equal(lab_r, labels)
     with pytest.raises(ValueError, match="p must be 0 or >= 1"):
         nn_margin(refs, refs, labels, 0.5)
+
+
+@pytest.mark.gpu
+def test_cuda_matches_cpu():
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(30, 1, 8, 8, generator=g)
+    y = torch.arange(30) % 3
+    cpu = distance_rows("c", x, y, [4, 8], [2, None], [0, 2])
+    gpu = distance_rows("c", x.cuda(), y.cuda(), [4, 8], [2, None], [0, 2])
+    for a, b in zip(cpu, gpu):
+        assert a.within == pytest.approx(b.within, rel=1e-4) and a.between == pytest.approx(b.between, rel=1e-4)
+    lab, rad = nn_margin(x.cuda(), x[:10].cuda(), y[:10].cuda(), 0)
+    assert lab.device.type == "cuda" and torch.equal(lab.cpu(), nn_margin(x, x[:10], y[:10], 0)[0])

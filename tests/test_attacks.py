@@ -244,3 +244,25 @@ def test_attacks_on_cuda(digits_cnn):
         assert bool((norms.distance(xa, xc, p) <= eps * (1 + 1e-5) + 1e-6).all())
         r = attacks.minimal_perturbation(mc, xc, yc, p, steps=50, levels=17)
         assert r.sizes.device.type == "cuda" and float(r.success.double().mean()) > 0.9
+
+
+# --------------------------------------------------------------------------- the lesson's widget logic
+def test_attack_example_and_explorer(digits_cnn):
+    from perturbkit.widgets.attacks import AttackExplorer, attack_example, describe
+
+    model, x, y = digits_cnn
+    small = attack_example(model, x, y, 0, 2.0, 0.0)
+    assert small["size"] == 0 and small["pred_adv"] == small["pred"]
+    big = attack_example(model, x, y, 0, 2.0, 0.3)  # eps = 0.3 * 8 = 2.4 in l2: fools this model
+    assert big["eps"] == pytest.approx(2.4) and big["size"] <= 2.4 + 1e-5
+    assert big["pred_adv"] != big["label"] and "fooled" in describe(big)
+    l0 = attack_example(model, x, y, 1, 0.0, 0.1)
+    assert l0["eps"] == 6 and l0["size"] <= 6
+    with pytest.raises(ValueError, match="index must be in 0..63"):
+        attack_example(model, x, y, 64, 2.0, 0.1)
+    w = AttackExplorer(model, x, y)
+    before = w.output.outputs
+    w.index.value = 1
+    assert w.output.outputs != before and w.output.outputs[0]["text"].startswith("p = inf")
+    w.p.value = 2.0
+    assert "p = 2" in w.output.outputs[0]["text"]

@@ -189,8 +189,9 @@ class LessonPage:
         self._wait(f"{self.name} to open with an idle kernel",
                    lambda st: st["phase"] == "ready" and st["status"] == "idle", 180, poll=0.5)
         self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        # Run All marks the cells as queued at once; wait for that (or for everything being executed already).
-        started = lambda st: st["phase"] == "ready" and (st["running"] > 0 or st["executed"] == st["code"])
+        # Run All marks the cells as queued at once; a fast notebook may also be done (or stopped by an error)
+        # before the first look: any execution count means it started (the copy was saved without any).
+        started = lambda st: st["phase"] == "ready" and (st["running"] > 0 or st["executed"] > 0 or not st["code"])
         self._wait("Run All to start", started, 30, poll=0.1)
         self.wait_idle(self.timeout)
 

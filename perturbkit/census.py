@@ -253,7 +253,10 @@ def robustness(labels: torch.Tensor, space: ImageSpace, p: float = 0) -> torch.T
         if j > 0:
             acc += buf  # classes are disjoint and each transform is 0 off its class: the sum puts each in place
     del g
-    reached = acc < plan.inf if len(classes) > 1 else torch.zeros_like(mask)
+    del mask
+    if len(classes) == 1:  # no other label anywhere: nothing can be reached
+        return torch.full((space.size,), math.inf, dtype=torch.float32, device=device)
+    # with two or more classes every image reaches another class: no "infinite" entries are left
     out = acc.to(torch.float32) if plan.dtype != torch.float64 else acc
     if plan.kind == "minmax" or (plan.kind == "minplus" and p == 1):
         out = out / (L - 1)
@@ -261,7 +264,6 @@ def robustness(labels: torch.Tensor, space: ImageSpace, p: float = 0) -> torch.T
         out = out.sqrt_() / (L - 1)
     elif p >= 1:  # binary Hamming counts and float sums of |d|^p: take the root
         out = out.pow_(1.0 / p)
-    out = torch.where(reached, out, torch.tensor(math.inf, dtype=out.dtype, device=device))
     return out.to(torch.float32)
 
 

@@ -78,3 +78,21 @@ def test_plots():
     ax = plot_robust_shares({"a": np.linspace(1, 0, 5), "b": np.zeros(5)}, t, bound=np.ones(5))
     assert len(ax.lines) == 3
     plt.close("all")
+
+
+def test_concentration_widget_logic():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from perturbkit.widgets.optimality import concentration_explorer, concentration_view
+    text, fig = concentration_view(16, 2)
+    a, b = near_boundary_share(16, [4.0, 4.0], 2)
+    assert f"exactly {a:.4f}" in text and fig is not None
+    assert "at most" in concentration_view(8, 3)[0]
+    with pytest.raises(ValueError, match="n must be an integer >= 2"):
+        concentration_view(1)
+    w = concentration_explorer()
+    before = w.text.value
+    w.controls["n"].value = 20
+    assert w.text.value != before
+    plt.close("all")

@@ -25,7 +25,10 @@ def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_change
         model, x, y: as for ``pgd`` (x in [0, 1], int64 labels, model on x's device).
         max_changes: at most this many entries changed per image (the d_0 budget).
         per_step: entries changed per gradient evaluation (1 is the most careful; larger is faster). With
-            per_step > 1 the changes are pruned afterwards by bisection on their greedy order.
+            per_step > 1 the changes are first pruned by bisection on their greedy order.
+
+    Finally every changed entry is tried for restoration (in greedy order) and restored if the image stays
+    adversarial (each change is tried once).
 
     Returns (x_adv, success): images with the same shape, dtype and device as x whose changed entries are 0 or 1,
     and a boolean mask (k,) of the samples that became adversarial within ``max_changes``.
@@ -60,7 +63,29 @@ def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_change
             when[active] = torch.where(pick, torch.full_like(xa, float(r)), when[active])
         if per_step > 1:
             x_adv = _prune(model, flat, x_adv, when, y, success, targeted, x.shape)
+        x_adv = _drop_redundant(model, flat, x_adv, when, y, success, targeted, x.shape)
     return x_adv.reshape(x.shape), success
+
+
+@torch.no_grad()
+def _drop_redundant(model, flat, x_adv, when, y, success, targeted, shape):
+    # Greedy choices made early can become unnecessary once later pixels changed: try restoring each changed entry
+    # in greedy order and keep the restoration when the image stays adversarial (one forward pass per position).
+    idx = success.nonzero()[:, 0]
+    if idx.numel() == 0:
+        return x_adv
+    w = torch.where(x_adv[idx] != flat[idx], when[idx], torch.full_like(when[idx], math.inf))
+    order = torch.argsort(w, dim=1, stable=True)
+    counts = torch.isfinite(w).sum(dim=1)
+    for j in range(int(counts.max())):
+        live = counts > j
+        rows, pos = idx[live], order[live, j]
+        cand = x_adv[rows].clone()
+        r = torch.arange(rows.numel(), device=flat.device)
+        cand[r, pos] = flat[rows, pos]
+        ok = adversarial(model(cand.reshape(-1, *shape[1:])), y[rows], targeted)
+        x_adv[rows[ok]] = cand[ok]
+    return x_adv
 
 
 @torch.no_grad()

@@ -201,6 +201,39 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536):
         return torch.cat(out).to(images.device)
 
     classify.__name__ = classify.__qualname__ = f"from_model({type(model).__name__})"
+    layers = list(getattr(model, "net", model).children()) if isinstance(getattr(model, "net", model),
+                                                                        torch.nn.Sequential) else []
+    if len(layers) >= 2 and isinstance(layers[0], torch.nn.Flatten) and isinstance(layers[1], torch.nn.Linear):
+        first, rest = layers[1], torch.nn.Sequential(*layers[2:])
+
+        def whole_space(space, device=None) -> torch.Tensor:
+            # The first layer is linear, so its output over the whole space is a sum over entries: the low k
+            # entries' part is computed once, the high part once per aligned chunk; the rest runs per chunk.
+            model.eval()
+            dev = next(model.parameters()).device
+            N, L = space.num_entries, space.levels
+            if first.in_features != N:
+                raise ValueError(f"model expects {first.in_features} inputs, {space!r} has {N} entries")
+            k = min(N, max(1, (batch_size.bit_length() - 1) // max(1, (L - 1).bit_length())))
+            while L**k > batch_size and k > 1:
+                k -= 1
+            levels = torch.arange(L, device=dev, dtype=torch.float32) / (L - 1)
+            w = first.weight.detach().T  # (N, hidden)
+            with torch.inference_mode():
+                def part(entries):  # (L**len(entries), hidden): sum of w[i] * level over those entries
+                    z = torch.zeros(1, w.shape[1], device=dev)
+                    for i in entries:
+                        z = (z[:, None, :] + levels[None, :, None] * w[i][None, None, :]).reshape(-1, w.shape[1])
+                    return z
+                low = part(range(N - k, N)) + first.bias
+                high = part(range(N - k))
+                out = torch.empty(space.size, dtype=torch.uint8, device=device)
+                for j in range(high.shape[0]):
+                    scores = rest(low + high[j])
+                    out[j * L**k:(j + 1) * L**k] = scores.argmax(dim=1).to(device=device, dtype=torch.uint8)
+            return out
+
+        classify.whole_space = whole_space
     return classify
 
 

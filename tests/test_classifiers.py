@@ -93,3 +93,16 @@ def test_whole_space_labels_equal_image_labels(space):
     x = all_images(space)
     for f in list(classifiers.REFERENCE.values()) + [classifiers.random_labels(5, seed=9)]:
         assert torch.equal(f.whole_space(space), f(x).to(torch.uint8)), f.__name__
+
+
+def test_from_model_whole_space_equals_images():
+    from perturbkit.models import MLP
+    for space in (ImageSpace(3), ImageSpace(2, 3), ImageSpace(1, 2, 12)):
+        model = MLP(space.n, channels=space.channels, classes=3, hidden=7, depth=2, seed=1)
+        f = classifiers.from_model(model, batch_size=64)
+        assert hasattr(f, "whole_space")
+        with torch.no_grad():
+            want = model(all_images(space)).argmax(dim=1).to(torch.uint8)
+        got = f.whole_space(space)
+        # float sums in another order may flip a label whose two scores tie to within rounding: allow none here
+        assert torch.equal(got, want)

@@ -131,12 +131,15 @@ def split(x: torch.Tensor, y: torch.Tensor, test_fraction: float = 0.2, seed: in
 
 
 def train(model: nn.Module, data, epochs: int = 10, seed: int = 0, batch_size: int = 64, lr: float = 2e-3,
-          weight_decay: float = 0.0, progress: bool = True) -> list[float]:
+          weight_decay: float = 0.0, progress: bool = True, perturb=None, desc: str = "training") -> list[float]:
     """Train ``model`` in place with Adam and cross-entropy on ``data = (x, y)``; returns the mean loss per epoch.
 
     Batches are shuffled by a local ``torch.Generator`` seeded with ``seed`` (the global RNG is not touched), so
     the same model, data and seed give the same weights on the same machine. ``progress=False`` hides the tqdm
     bar. The model must be on the device of x; it is left in eval mode.
+
+    ``perturb(model, xb, yb, step)``, when given, replaces each batch by the images it returns before the update
+    (adversarial training: see perturbkit.robust_training); ``step`` counts batches from 0.
     """
     x, y = data
     classes = getattr(model, "classes", None)
@@ -150,14 +153,17 @@ def train(model: nn.Module, data, epochs: int = 10, seed: int = 0, batch_size: i
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     losses = []
-    model.train()
-    bar = tqdm(range(epochs), desc="training", disable=not progress, leave=False)
+    step = 0
+    bar = tqdm(range(epochs), desc=desc, disable=not progress, leave=False)
     for _ in bar:
         perm = torch.randperm(x.shape[0], generator=gen).to(x.device)
         total = 0.0
         for start in range(0, x.shape[0], batch_size):
             idx = perm[start:start + batch_size]
-            loss = nn.functional.cross_entropy(model(x[idx]), y[idx])
+            xb = x[idx] if perturb is None else perturb(model, x[idx], y[idx], step)
+            step += 1
+            model.train()  # set per batch: a perturb hook may run the model in eval mode
+            loss = nn.functional.cross_entropy(model(xb), y[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

@@ -12,11 +12,10 @@ import math
 
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from ._checks import check_int
 from .attacks import pgd
-from .models import check_data, check_model_device, predict
+from .models import check_data, predict, train
 
 
 def _check_eps(name: str, value) -> float:
@@ -34,37 +33,16 @@ def fgsm_rs_train(model: nn.Module, data, eps: float, epochs: int = 5, alpha: fl
     reproducible on one machine. Returns the mean adversarial training loss per epoch; the model is left in eval
     mode.
     """
-    x, y = data
-    check_data(x, y, getattr(model, "classes", None))
-    check_model_device(model, x)
     eps = _check_eps("eps", eps)
     alpha = 1.25 * eps if alpha is None else _check_eps("alpha", alpha)
-    epochs = check_int("epochs", epochs, minimum=0)
     seed = check_int("seed", seed, minimum=0)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
-    gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    step = 0
-    for _ in tqdm(range(epochs), desc="adversarial training", disable=not progress, leave=False):
-        perm = torch.randperm(x.shape[0], generator=gen).to(x.device)
-        total = 0.0
-        for start in range(0, x.shape[0], batch_size):
-            idx = perm[start:start + batch_size]
-            x_adv = pgd(model, x[idx], y[idx], math.inf, eps, steps=1, step_size=alpha, random_start=True,
-                        seed=seed * 1_000_003 + step, early_stop=False)
-            step += 1
-            model.train()
-            loss = nn.functional.cross_entropy(model(x_adv), y[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += float(loss.detach()) * idx.shape[0]
-        losses.append(total / max(x.shape[0], 1))
-    model.eval()
-    return losses
+
+    def fgsm_rs(model, xb, yb, step):
+        return pgd(model, xb, yb, math.inf, eps, steps=1, step_size=alpha, random_start=True,
+                   seed=seed * 1_000_003 + step, early_stop=False)
+
+    return train(model, data, epochs=epochs, seed=seed, batch_size=batch_size, lr=lr, progress=progress,
+                 perturb=fgsm_rs, desc="adversarial training")
 
 
 def robust_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, steps: int = 20,

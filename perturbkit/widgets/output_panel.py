@@ -3,25 +3,24 @@
 Why: printing inside ``with output:`` while a cell runs sends the text as ordinary cell output to any client
 without a widget front end (nbval's), so the stored notebook and the re-run differ. Setting ``Output.outputs``
 changes only widget state, which JupyterLab draws and nbval does not compare; button clicks and slider moves later
-in JupyterLab update the same state.
+in JupyterLab update the same state. (``LiveView`` in live.py does the same with HTML and Image widgets, for views
+made of controls; this module serves widgets that manage their own Output, such as the flip experiment.)
 """
 
 from __future__ import annotations
 
 import base64
-import io
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
+
+from .live import figure_png
 
 
 def figure_output(fig, dpi: int = 80) -> dict:
     """A display_data output dict holding ``fig`` as PNG; the figure is closed so it is not also shown inline."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    png = figure_png(fig, dpi=dpi)
     return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": "<Figure>"}}
+            "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "<Figure>"}}
 
 
 def show(output: W.Output, text: str | None = None, fig=None) -> None:

@@ -35,30 +35,14 @@ _CPU_BLOCK_BYTES = 4 * 2**20
 
 
 # ---------------------------------------------------------------------------------------------------- labelling
-def _chunks(space: ImageSpace, batch_size: int, device) -> "Iterator[tuple[int, torch.Tensor]]":
-    """Like ``space.chunks`` but cheap: the low digits of a chunk come from one precomputed table of images and the
-    high digits are constant within an aligned chunk, so a chunk costs one copy instead of N integer divisions."""
-    L, N = space.levels, space.num_entries
-    k = 0  # low digits per chunk: the largest k with L**k <= batch_size
-    while k < N and L ** (k + 1) <= batch_size:
-        k += 1
-    low = space.images(torch.arange(L**k, device=device)).reshape(L**k, N)[:, N - k:]  # the k least significant
-    chunk = torch.empty(L**k, N, dtype=torch.float32, device=device)
-    chunk[:, N - k:] = low
-    for start in range(0, space.size, L**k):
-        high = space.images(torch.tensor([start], device=device)).reshape(1, N)[:, :N - k]
-        chunk[:, :N - k] = high
-        yield start, chunk.reshape(L**k, *space.shape)
-
-
 def label_space(classifier, space: ImageSpace, batch_size: int | None = None, device=None,
                 progress: bool = True) -> torch.Tensor:
     """The label of every image of ``space``, in index order, as a uint8 tensor of shape (space.size,) on ``device``.
 
     ``classifier`` is a batched callable from float32 images (k, channels, n, n) on ``device`` to k integer labels
     in 0..255 (any integer dtype, any device). Images are fed in chunks of about ``batch_size`` (default 65536) with
-    a tqdm progress bar (notebook-aware; ``progress=False`` hides it). The chunk tensor is reused between calls:
-    a classifier must not keep a reference to its input. A classifier with a ``whole_space(space, device)``
+    a tqdm progress bar (notebook-aware; ``progress=False`` hides it); chunks come from
+    :meth:`ImageSpace.chunks`. A classifier with a ``whole_space(space, device)``
     attribute (the reference classifiers of :mod:`perturbkit.classifiers`) labels the space exactly that way.
     """
     if not isinstance(space, ImageSpace):
@@ -74,7 +58,7 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
         return classifier.whole_space(space, device).to(device=device, dtype=torch.uint8)
     labels = torch.empty(space.size, dtype=torch.uint8, device=device)
     with tqdm(total=space.size, disable=not progress, unit="img", unit_scale=True, desc="labelling") as bar:
-        for start, images in _chunks(space, batch_size, device):
+        for start, images in space.chunks(batch_size, device):
             out = classifier(images)
             out = torch.as_tensor(out)
             if out.dtype.is_floating_point or out.dtype == torch.bool or out.is_complex():

@@ -87,8 +87,13 @@ def test_sample_is_uniform_and_seeded():
 
 def test_chunks_cover_space_in_order():
     s = ImageSpace(2, levels=3)
-    got = torch.cat([imgs for _, imgs in s.chunks(batch_size=10)])
+    parts = list(s.chunks(batch_size=10))
+    assert all(len(imgs) <= 10 for _, imgs in parts)
+    assert [start for start, _ in parts] == list(range(0, s.size, len(parts[0][1])))
+    got = torch.cat([imgs for _, imgs in parts])
     assert torch.equal(got, s.images(torch.arange(s.size)))
+    # a batch smaller than the number of levels still works, one image at a time
+    assert torch.equal(torch.cat([imgs for _, imgs in s.chunks(batch_size=2)]), got)
 
 
 @pytest.mark.parametrize("kwargs,exc,words", [

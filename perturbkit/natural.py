@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 
 from ._checks import check_int, check_p
+from .budgets import format_p
 from .data import quantize, resize
 from .neighbours import within_between
 from .spaces import ImageSpace
@@ -51,7 +52,7 @@ class DistanceRow:
     def line(self) -> str:
         lv = "as stored" if self.levels is None else f"L={self.levels}"
         fmt = lambda v: "    -" if math.isnan(v) else f"{v:9.2f}"
-        p = "inf" if self.p == math.inf else f"{self.p:g}"
+        p = format_p(self.p)
         return (f"{self.name:>10} n={self.n:<4d}{lv:>10} p={p:<4}{fmt(self.within)}{fmt(self.between)}"
                 f"{self.budget:9.2f}{self.diameter:10.1f}{self.between / self.budget:8.2f}")
 

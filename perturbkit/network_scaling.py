@@ -17,7 +17,7 @@ from ._checks import check_int, check_p
 from .attacks import minimal_perturbation
 from .data import load_digits, resize
 from .models import SmallCNN, accuracy, predict, split, train
-from .scaling import ScalingCurve, scaling_curve
+from .scaling import scaling_curve
 from .spaces import ImageSpace
 
 

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 from scipy import stats
-from scipy.special import comb
 
 from perturbkit import bounds, classifiers
 from perturbkit.census import label_space, robust_share, robustness

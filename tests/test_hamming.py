@@ -1,6 +1,5 @@
 """Hamming-graph helpers and the pure functions behind lessons 03 and 04's widgets."""
 
-import math
 
 import matplotlib
 import matplotlib.pyplot as plt

@@ -1,6 +1,5 @@
 """Smoke and content tests for the plotting helpers of lessons 08-10 (they draw what they are given)."""
 
-import math
 
 import matplotlib.pyplot as plt
 import torch

@@ -3,7 +3,6 @@
 import math
 
 import pytest
-import torch
 
 from perturbkit.network_scaling import cnn_scaling, describe
 

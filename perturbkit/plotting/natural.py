@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.pyplot as plt
 
+from ..budgets import format_p
 from ..natural import DistanceRow
 
 
@@ -26,7 +25,7 @@ def distance_scales(rows: list[DistanceRow], title: str | None = None):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xlabel("n")
-        ax.set_title(f"p = {'inf' if p == math.inf else f'{p:g}'}", fontsize=10)
+        ax.set_title(f"p = {format_p(p)}", fontsize=10)
     axes[0][0].set_ylabel("distance / diameter")
     axes[0][-1].legend(fontsize=7, loc="lower left")
     if title:

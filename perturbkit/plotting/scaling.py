@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ..budgets import format_p
+from ..scaling import predicted_slope
 
 
 def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = True):
@@ -61,6 +60,6 @@ def plot_theory_guides(ax, ns, ps, anchor: float = 1.0):
     """Dotted reference lines proportional to n^{1/max(p,1)} through (ns[0], anchor), for eye comparison."""
     ns = np.asarray(ns, dtype=float)
     for p in ps:
-        e = 0.0 if p == math.inf else 1.0 / max(p, 1.0)
+        e = predicted_slope(p)
         ax.plot(ns, anchor * (ns / ns[0]) ** e, ":", color="grey", lw=1)
     return ax

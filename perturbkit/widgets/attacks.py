@@ -11,6 +11,7 @@ from ..attacks import pgd
 from ..budgets import format_p
 from ..norms import distance
 from ..plotting.attacks import perturbation_panel
+from ..spaces import ImageSpace
 from .output_panel import show
 
 NORMS = [("inf", math.inf), ("2", 2.0), ("1", 1.0), ("0 (changed pixels)", 0.0)]
@@ -28,9 +29,8 @@ def attack_example(model, x: torch.Tensor, y: torch.Tensor, index: int, p: float
         raise ValueError(f"index must be in 0..{x.shape[0] - 1}, got {index}")
     if not 0 <= fraction <= 1:
         raise ValueError(f"fraction must be in [0, 1], got {fraction}")
-    N = x[0].numel()
-    diameter = 1.0 if p == math.inf else (float(N) if p == 0 else N ** (1 / p))
-    eps = fraction * diameter
+    c, n, _ = x[0].shape
+    eps = fraction * ImageSpace(n, channels=c).diameter(p)
     if p == 0:
         eps = math.floor(eps)
     xi, yi = x[index:index + 1], y[index:index + 1]

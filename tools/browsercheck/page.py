@@ -8,7 +8,6 @@ the Run and File menus call) and the kernel and cell execution states used to kn
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path

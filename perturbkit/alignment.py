@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_finite, check_int
+from .checks import check_finite, check_int
 
 
 def top_share(delta: torch.Tensor, k: int) -> torch.Tensor:

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from scipy.stats import norm
 
-from ._checks import check_int, check_p
+from .checks import check_int, check_p
 from .attacks import minimal_perturbation
 from .bounds import cube_l2_bound
 from .census import label_space, robustness

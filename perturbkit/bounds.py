@@ -13,7 +13,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from ._checks import check_int, check_p
+from .checks import check_int, check_p
 
 __all__ = ["harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound", "pnorm_budget"]
 

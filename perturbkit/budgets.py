@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._checks import check_p
+from .checks import check_p
 from .spaces import ImageSpace
 
 

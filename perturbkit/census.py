@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_int, check_p
+from .checks import check_int, check_p
 from .spaces import ImageSpace
 
 __all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes", "bound_report"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_finite, check_int
+from .checks import check_finite, check_int
 
 # Whole-space labelling without images. A reference classifier's label is a function of a sum over entries of a
 # per-entry value, so the labels of all L**N images, in index order, come from N broadcast additions

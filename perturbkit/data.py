@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._checks import check_finite, check_int
+from .checks import check_finite, check_int
 
 DATA_DIR = Path(os.environ.get("PERTURBKIT_DATA", Path(__file__).resolve().parent.parent / "data"))
 

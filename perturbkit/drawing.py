@@ -12,7 +12,7 @@ import math
 
 import torch
 
-from ._checks import check_finite, check_int
+from .checks import check_finite, check_int
 
 MIN_N = 16  # below this the drawings no longer look like anything
 

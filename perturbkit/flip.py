@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from ._checks import check_finite, check_int
+from .checks import check_finite, check_int
 
 ORDERS = ("random", "raster")
 

@@ -10,7 +10,7 @@ import math
 
 import torch
 
-from ._checks import check_int
+from .checks import check_int
 from .census import robustness
 from .spaces import ImageSpace
 

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ._checks import check_finite, check_int
+from .checks import check_finite, check_int
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ._checks import check_int, check_p
+from .checks import check_int, check_p
 from .budgets import format_p
 from .data import quantize, resize
 from .neighbours import within_between

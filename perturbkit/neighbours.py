@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from ._checks import check_finite, check_int, check_p
+from .checks import check_finite, check_int, check_p
 
 
 def pairwise(x: torch.Tensor, y: torch.Tensor, p: float) -> torch.Tensor:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ._checks import check_int, check_p
+from .checks import check_int, check_p
 from .attacks import minimal_perturbation
 from .data import load_digits, resize
 from .models import SmallCNN, accuracy, predict, split, train

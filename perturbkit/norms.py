@@ -17,7 +17,7 @@ import math
 
 import torch
 
-from ._checks import check_finite, check_p
+from .checks import check_finite, check_p
 
 PROJECTABLE = (0.0, 1.0, 2.0, math.inf)
 

@@ -15,7 +15,7 @@ import torch
 from scipy.signal import fftconvolve
 from scipy.stats import binom
 
-from ._checks import check_int, check_finite
+from .checks import check_int, check_finite
 
 
 def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:

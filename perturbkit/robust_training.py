@@ -13,7 +13,7 @@ import math
 import torch
 from torch import nn
 
-from ._checks import check_int
+from .checks import check_int
 from .attacks import pgd
 from .models import check_data, predict, train
 

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from scipy.stats import linregress
 
-from ._checks import check_int, check_p
+from .checks import check_int, check_p
 from .attacks.sum_exact import sum_classifier_sizes
 from .budgets import format_p
 from .spaces import ImageSpace

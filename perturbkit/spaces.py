@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import torch
 
-from ._checks import check_finite, check_int, check_p
+from .checks import check_finite, check_int, check_p
 
 _INT64_MAX = 2**63 - 1
 

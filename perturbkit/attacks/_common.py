@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from .._checks import check_int, check_p
+from ..checks import check_int, check_p
 from ..models import check_data, check_model_device
 
 ATTACK_P = (0.0, 1.0, 2.0, math.inf)

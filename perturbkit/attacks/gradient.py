@@ -11,7 +11,7 @@ import math
 import torch
 from torch import nn
 
-from .._checks import check_int
+from ..checks import check_int
 from ..norms import project
 from ._common import (adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen, loss_grad,
                       make_generator, steepest_step)

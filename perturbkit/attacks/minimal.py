@@ -20,7 +20,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from .._checks import check_int
+from ..checks import check_int
 from ..norms import project
 from ..norms import size as norm_size
 from ._common import (adversarial, check_attack_p, check_inputs, check_levels, frozen, loss_grad, margin,

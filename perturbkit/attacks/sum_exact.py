@@ -38,7 +38,7 @@ import math
 
 import torch
 
-from .._checks import check_int, check_p
+from ..checks import check_int, check_p
 from ..norms import size
 from ..spaces import ImageSpace
 

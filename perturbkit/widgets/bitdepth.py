@@ -7,7 +7,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._checks import check_int
+from ..checks import check_int
 from ..bitdepth import cube_bound_two_classes, cube_sum_share, share_above
 from ..scaling import sum_robustness
 from .live import LiveView

@@ -8,7 +8,7 @@ import math
 import ipywidgets as W
 import matplotlib.pyplot as plt
 
-from .._checks import check_int
+from ..checks import check_int
 from ..optimality import near_boundary_share
 from ..plotting.optimality import plot_sum_concentration
 from .live import LiveView

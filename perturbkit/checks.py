@@ -1,4 +1,7 @@
-"""Argument checks shared by every module: each error names the argument, the value and what is allowed."""
+"""Argument checks: the one validation module of perturbkit, used at every public function's boundary.
+
+Each error names the argument, the value and what is allowed. Learners may use these checks in their own code.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """Argument checks: the one validation module of perturbkit, used at every public function's boundary.
 
 Each error names the argument, the value and what is allowed. Learners may use these checks in their own code.
+Numbers: ``check_int``, ``check_real``, ``check_bool``, ``check_p``, ``check_radii``. Tensors: ``check_tensor``,
+``check_finite``, ``check_unit``, ``check_images``, ``check_lattice``, ``check_labels``, ``check_same_length``,
+``check_nonempty``. Models and devices: ``check_device``, ``check_model``, ``check_model_device``, ``check_data``.
+Memory: ``available_bytes``, ``check_memory``, ``check_space_memory``.
 """
 
 from __future__ import annotations
@@ -8,27 +12,142 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
 import torch
 
+__all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "check_choice", "check_tensor",
+           "check_finite", "check_unit", "check_images", "check_lattice", "check_labels", "check_same_length",
+           "check_nonempty", "check_device", "check_model", "check_model_device", "model_device", "check_data",
+           "available_bytes", "check_memory", "check_space_memory"]
 
-def check_int(name: str, value, minimum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise naming ``name``, the value and the allowed range."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
-    value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+
+def _describe(value) -> str:
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+# ------------------------------------------------------------------------------------------------------ numbers
+def _scalar(value):
+    """A 0-d (or one-element numpy) array or tensor as the Python scalar it holds; anything else unchanged."""
+    if isinstance(value, torch.Tensor) and value.dim() == 0:
+        return value.item()
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
     return value
 
 
-def check_p(p) -> float:
+def check_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise naming ``name``, the value and the allowed range.
+
+    Accepts Python and NumPy integers (and 0-d integer tensors); rejects bool, float, str and None (TypeError).
+    """
+    value = _scalar(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {_describe(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}, got {value}")
+    return value
+
+
+def check_real(name: str, value, minimum: float | None = None, maximum: float | None = None,
+               min_open: bool = False, max_open: bool = False, finite: bool = True) -> float:
+    """Return ``value`` as a float in the given range, or raise naming ``name``.
+
+    Accepts Python and NumPy real numbers (and 0-d tensors); rejects bool, str, None and complex (TypeError) and NaN
+    always, infinity unless ``finite=False`` (ValueError). ``min_open``/``max_open`` exclude the end points.
+    """
+    value = _scalar(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_describe(value)}")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError(f"{name} must be a real number, got NaN")
+    if finite and math.isinf(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    lo = "" if minimum is None else ("(" if min_open else "[") + f"{minimum:g}"
+    hi = "" if maximum is None else f"{maximum:g}" + (")" if max_open else "]")
+    if (minimum is not None and (value < minimum or (min_open and value == minimum))) or \
+            (maximum is not None and (value > maximum or (max_open and value == maximum))):
+        rng = f"in {lo or '(-inf'}, {hi or 'inf)'}"
+        raise ValueError(f"{name} must be a number {rng}, got {value}")
+    return value
+
+
+def check_bool(name: str, value) -> bool:
+    """Return ``value`` if it is a real bool (True/False, or a NumPy bool); anything else is a TypeError.
+
+    Flags that guard the user's files (``overwrite``) must be said by name: the string "no" is not False.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {_describe(value)}")
+
+
+def check_p(p, name: str = "p") -> float:
     """Return the norm exponent ``p`` as a float in [0, inf], or raise a clear error."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
-        raise TypeError(f"p must be a real number in [0, inf] (use float('inf') or math.inf for the max norm), got {p!r}")
+    p = _scalar(p)
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{name} must be a real number in [0, inf] (use float('inf') or math.inf for the max norm), "
+                        f"got {_describe(p)}")
     p = float(p)
     if math.isnan(p) or p < 0:
-        raise ValueError(f"p must be a real number in [0, inf] (0 counts changed entries), got {p}")
+        raise ValueError(f"{name} must be a real number in [0, inf] (0 counts changed entries), got {p}")
     return p
+
+
+def check_radii(name: str, t, integer: bool = False, finite: bool = False, empty_ok: bool = True) -> np.ndarray:
+    """A number or a sequence of radii as a float64 array: >= 0, no NaN (and whole numbers when ``integer``)."""
+    if isinstance(t, (str, bytes)) or t is None or isinstance(t, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got {_describe(t)}")
+    if isinstance(t, torch.Tensor):
+        t = t.detach().cpu().numpy()
+    try:
+        a = np.asarray(t, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got {_describe(t)}") from e
+    if a.dtype == object or np.asarray(t).dtype.kind in "bUSO":
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got {_describe(t)}")
+    if not empty_ok and a.size == 0:
+        raise ValueError(f"{name} must hold at least one value, got an empty sequence")
+    if np.isnan(a).any() or (a < 0).any():
+        raise ValueError(f"{name} must be >= 0 (and not NaN), got {_describe(t)}")
+    if finite and np.isinf(a).any():
+        raise ValueError(f"{name} must be finite, got {_describe(t)}")
+    if integer and (np.isinf(a).any() or (a != np.floor(a)).any()):
+        raise ValueError(f"{name} counts changed entries and must be a whole number, got {_describe(t)}")
+    return a
+
+
+def check_choice(name: str, value, options) -> object:
+    """Return ``value`` if it is one of ``options``, else a ValueError listing them."""
+    try:
+        ok = value in options
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {list(options)}, got {_describe(value)}")
+    return value
+
+
+# ------------------------------------------------------------------------------------------------------ tensors
+def check_tensor(name: str, x, dim: int | tuple | None = None, min_dim: int | None = None,
+                 floating: bool | None = None) -> torch.Tensor:
+    """Raise unless ``x`` is a torch.Tensor with the given number of dimensions (and floating dtype if asked)."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    dims = (dim,) if isinstance(dim, int) else dim
+    if dims is not None and x.dim() not in dims:
+        raise ValueError(f"{name} must have {' or '.join(map(str, dims))} dimensions, got shape {tuple(x.shape)}")
+    if min_dim is not None and x.dim() < min_dim:
+        raise ValueError(f"{name} must have at least {min_dim} dimensions, got shape {tuple(x.shape)}")
+    if floating and not x.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
+    return x
 
 
 def check_finite(name: str, x: torch.Tensor) -> torch.Tensor:
@@ -41,3 +160,209 @@ def check_finite(name: str, x: torch.Tensor) -> torch.Tensor:
         bad = int((~torch.isfinite(x)).sum())
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); all entries must be finite")
     return x
+
+
+def check_unit(name: str, x: torch.Tensor) -> torch.Tensor:
+    """Raise unless ``x`` is a finite floating tensor with every value in [0, 1] (intensities)."""
+    check_finite(name, x)
+    if x.numel():
+        lo, hi = float(x.min()), float(x.max())
+        if lo < 0 or hi > 1:
+            raise ValueError(f"{name} must have values in [0, 1] (intensities), got values in [{lo:.4g}, {hi:.4g}]"
+                             + ("; divide 0..255 images by 255" if hi > 1.5 else ""))
+    return x
+
+
+def check_images(name: str, x, dim: int = 4, unit: bool = True, nonempty: bool = False) -> torch.Tensor:
+    """Finite float images with ``dim`` dimensions ((k, c, n, n) for dim=4, (c, n, n) for dim=3), in [0, 1]."""
+    check_finite(name, x)
+    if x.dim() != dim:
+        want = "(k, channels, n, n)" if dim == 4 else "(channels, n, n)" if dim == 3 else f"{dim} dimensions"
+        raise ValueError(f"{name} must have shape {want}, got {tuple(x.shape)}")
+    if nonempty and x.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(x.shape)}): give at least one image")
+    if unit:
+        check_unit(name, x)
+    return x
+
+
+def check_lattice(name: str, x: torch.Tensor, levels: int) -> torch.Tensor:
+    """Raise unless every value of ``x`` lies on the ``levels``-level lattice {0, 1/(L-1), ..., 1}."""
+    levels = check_int("levels", levels, minimum=2)
+    check_unit(name, x)
+    k = levels - 1
+    off = (x * k - torch.round(x * k)).abs() > 1e-4
+    if bool(off.any()):
+        raise ValueError(f"{name} has {int(off.sum())} value(s) off the {levels}-level lattice {{0, 1/{k}, ..., 1}}, "
+                         f"e.g. {float(x[off][0])!r}; use perturbkit.data.quantize({name}, {levels}) first")
+    return x
+
+
+def check_labels(name: str, y, k: int | None = None, classes: int | None = None, device=None) -> torch.Tensor:
+    """Raise unless ``y`` is an int64 tensor (k,) of labels in 0..classes-1 (on ``device`` when given)."""
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor of int64 labels, got {type(y).__name__}")
+    if y.dtype != torch.int64:
+        raise TypeError(f"{name} must be an int64 tensor of labels, got dtype {y.dtype}")
+    if y.dim() != 1:
+        raise ValueError(f"{name} must have shape (k,), got {tuple(y.shape)}")
+    if k is not None and y.shape[0] != k:
+        raise ValueError(f"{name} must hold one label per image ({k}), got {y.shape[0]}")
+    if device is not None and y.device != torch.device(device):
+        raise ValueError(f"{name} must be on the device of the images ({device}), got {y.device}")
+    if y.numel():
+        lo, hi = int(y.min()), int(y.max())
+        if lo < 0 or (classes is not None and hi >= classes):
+            allowed = f"0..{classes - 1}" if classes is not None else ">= 0"
+            raise ValueError(f"{name} must hold labels in {allowed}" +
+                             (f" (the model has {classes} outputs)" if classes is not None else "") +
+                             f", got range [{lo}, {hi}]")
+    return y
+
+
+def check_same_length(name_a: str, a, name_b: str, b) -> int:
+    """Raise unless ``a`` and ``b`` have the same length (first dimension)."""
+    la = a.shape[0] if hasattr(a, "shape") and len(a.shape) else len(a)
+    lb = b.shape[0] if hasattr(b, "shape") and len(b.shape) else len(b)
+    if la != lb:
+        raise ValueError(f"{name_a} and {name_b} must have the same length, got {la} and {lb}")
+    return la
+
+
+def check_nonempty(name: str, x, what: str = "") -> None:
+    """Raise unless ``x`` has at least one element along its first dimension."""
+    n = x.shape[0] if hasattr(x, "shape") and len(x.shape) else len(x)
+    if n == 0:
+        raise ValueError(f"{name} is empty{': ' + what if what else ''}; give at least one")
+
+
+# ------------------------------------------------------------------------------------------------ devices, models
+def check_device(device, name: str = "device") -> torch.device | None:
+    """None, or ``device`` as a torch.device that exists here: an unknown string or a missing GPU is a clear error."""
+    if device is None:
+        return None
+    if isinstance(device, torch.device):
+        d = device
+    elif isinstance(device, str):
+        try:
+            d = torch.device(device)
+        except RuntimeError as e:
+            raise ValueError(f"{name} must be 'cpu', 'cuda', 'cuda:<index>' or a torch.device, got {device!r}") from e
+    else:
+        raise TypeError(f"{name} must be a str such as 'cpu' or 'cuda', a torch.device or None, got "
+                        f"{_describe(device)}")
+    if d.type not in ("cpu", "cuda"):
+        raise ValueError(f"{name} must be a CPU or CUDA device, got {device!r}")
+    if d.type == "cuda":
+        if not torch.cuda.is_available():
+            raise RuntimeError(f"{name}={str(device)!r} asks for a GPU but torch sees no CUDA device "
+                               f"(torch.cuda.is_available() is False); use 'cpu' or perturbkit.device()")
+        if d.index is not None and d.index >= torch.cuda.device_count():
+            raise RuntimeError(f"{name}={str(device)!r}: only {torch.cuda.device_count()} CUDA device(s) exist")
+    return d
+
+
+def model_device(model) -> torch.device:
+    """The device of the model's parameters (CPU for a model without parameters or a plain function)."""
+    if isinstance(model, torch.nn.Module):
+        for t in model.parameters():
+            return t.device
+        for t in model.buffers():
+            return t.device
+    return torch.device("cpu")
+
+
+def check_model_device(model, x: torch.Tensor) -> None:
+    """Raise if the model's parameters are not on the device of ``x`` (nothing is moved silently)."""
+    if not isinstance(model, torch.nn.Module):
+        return
+    has = next(iter(model.parameters()), None) is not None or next(iter(model.buffers()), None) is not None
+    d = model_device(model)
+    if has and d != x.device:
+        raise ValueError(f"model is on {d} but x is on {x.device}; move one of them, e.g. model.to(x.device)")
+
+
+def check_model(model, x: torch.Tensor, name: str = "x", labels: bool = False) -> int | None:
+    """Run ``model`` once on one image shaped like ``x`` and return its number of outputs (classes).
+
+    ``model`` must be a torch.nn.Module (or, with ``labels=True``, any callable) on the device of ``x``; it must
+    map a batch (1, ...) to logits (1, classes) (or, with ``labels=True``, to labels (1,), giving None). A model
+    that fails on such an image raises a ValueError naming the image shape and dtype and the model.
+    """
+    if not (isinstance(model, torch.nn.Module) or (labels and callable(model))):
+        raise TypeError(f"model must be a torch.nn.Module{' or a callable' if labels else ''}, got "
+                        f"{_describe(model)}")
+    check_model_device(model, x)
+    probe = x[:1] if x.shape[0] else torch.zeros((1, *x.shape[1:]), dtype=x.dtype, device=x.device)
+    mname = type(model).__name__ if isinstance(model, torch.nn.Module) else getattr(model, "__name__", repr(model))
+    was_training = getattr(model, "training", None)
+    try:
+        if isinstance(model, torch.nn.Module):
+            model.eval()
+        with torch.no_grad():
+            out = model(probe)
+    except Exception as e:  # noqa: BLE001 - re-raised with the shapes a student can act on
+        raise ValueError(f"model {mname} does not accept images shaped like {name}: one image of shape "
+                         f"{tuple(probe.shape[1:])} and dtype {x.dtype} failed with {type(e).__name__}: {e}") from e
+    finally:
+        if was_training is not None:
+            model.train(was_training)
+    out = torch.as_tensor(out)
+    if out.dim() == 2 and out.shape[0] == 1:
+        return int(out.shape[1])
+    if labels and out.dim() == 1 and out.shape[0] == 1:
+        return None
+    want = "logits (k, classes)" + (" or labels (k,)" if labels else "")
+    raise ValueError(f"model {mname} must return {want}; for one image of shape {tuple(probe.shape[1:])} it "
+                     f"returned shape {tuple(out.shape)}")
+
+
+def check_data(x: torch.Tensor, y: torch.Tensor, classes: int | None = None, x_name: str = "x",
+               y_name: str = "y") -> None:
+    """Raise a clear error unless x is finite (k, ...) images in [0, 1] and y holds k int64 labels in range."""
+    check_finite(x_name, x)
+    if x.dim() < 2:
+        raise ValueError(f"{x_name} must have shape (k, ...) (a batch of images), got {tuple(x.shape)}")
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"{y_name} must be a torch.Tensor of int64 labels, got {type(y).__name__}")
+    if y.dtype != torch.int64:
+        raise TypeError(f"{y_name} must be an int64 tensor of labels, got dtype {y.dtype}")
+    if y.dim() != 1 or x.shape[0] != y.shape[0]:
+        raise ValueError(f"{x_name} must have shape (k, ...) and {y_name} shape (k,) with the same k, got "
+                         f"{tuple(x.shape)} and {tuple(y.shape)}")
+    if x.device != y.device:
+        raise ValueError(f"{x_name} and {y_name} must be on the same device, got {x.device} and {y.device}")
+    check_unit(x_name, x)
+    check_labels(y_name, y, classes=classes)
+
+
+# ------------------------------------------------------------------------------------------------------ memory
+def available_bytes(device) -> int:
+    """Bytes free on ``device``: torch.cuda.mem_get_info on CUDA, psutil's available memory on the CPU."""
+    device = torch.device(device) if device is not None else torch.device("cpu")
+    if device.type == "cuda":
+        free, _total = torch.cuda.mem_get_info(device)
+        return int(free)
+    import psutil
+
+    return int(psutil.virtual_memory().available)
+
+
+def check_memory(needed: int, device, what: str, available: int | None = None) -> None:
+    """Raise MemoryError naming the bytes ``what`` needs and the bytes available on ``device`` if it does not fit."""
+    device = torch.device(device) if device is not None else torch.device("cpu")
+    available = available_bytes(device) if available is None else int(available)
+    if needed > available:
+        gib = f"{needed / 2**30:.2f} GiB" if needed < 2**80 else f"about 2^{math.log2(needed):.0f} bytes"
+        raise MemoryError(
+            f"{what} needs about {needed:,} bytes ({gib}) on {device}, but only {available:,} "
+            f"bytes ({available / 2**30:.2f} GiB) are available; use a smaller space (fewer entries or levels: "
+            f"each entry multiplies the size by the number of levels) or a device with more memory")
+
+
+def check_space_memory(space, bytes_per_image: int | float, device, what: str, available: int | None = None) -> None:
+    """``check_memory`` for a computation that allocates ``bytes_per_image`` for every image of ``space``.
+
+    Spaces too large for int64 indices get the same MemoryError (they can not fit anywhere).
+    """
+    check_memory(int(math.ceil(space.size * bytes_per_image)), device, what, available)

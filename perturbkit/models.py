@@ -12,7 +12,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .checks import check_finite, check_int
+from .checks import (check_bool, check_data, check_finite, check_int, check_model, check_model_device,  # noqa: F401
+                     check_real, model_device)
 
 
 @contextlib.contextmanager
@@ -84,48 +85,16 @@ class MLP(nn.Module):
         return self.net(x)
 
 
-def model_device(model: nn.Module) -> torch.device:
-    """The device of the model's parameters (CPU for a model without parameters)."""
-    for t in model.parameters():
-        return t.device
-    for t in model.buffers():
-        return t.device
-    return torch.device("cpu")
-
-
-def check_data(x: torch.Tensor, y: torch.Tensor, classes: int | None = None) -> None:
-    """Raise a clear error unless x is finite (k, ...) images in [0, 1] and y holds k int64 labels in range."""
-    check_finite("x", x)
-    if not isinstance(y, torch.Tensor):
-        raise TypeError(f"y must be a torch.Tensor of int64 labels, got {type(y).__name__}")
-    if y.dtype != torch.int64:
-        raise TypeError(f"y must be an int64 tensor of labels, got dtype {y.dtype}")
-    if x.dim() < 2 or y.dim() != 1 or x.shape[0] != y.shape[0]:
-        raise ValueError(f"x must have shape (k, ...) and y shape (k,) with the same k, got {tuple(x.shape)} and "
-                         f"{tuple(y.shape)}")
-    if x.device != y.device:
-        raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
-    if x.numel() and (float(x.min()) < 0 or float(x.max()) > 1):
-        raise ValueError(f"x must have values in [0, 1], got [{float(x.min()):.4g}, {float(x.max()):.4g}]")
-    if classes is not None and y.numel() and (int(y.min()) < 0 or int(y.max()) >= classes):
-        raise ValueError(f"y must hold labels in 0..{classes - 1}, got range [{int(y.min())}, {int(y.max())}]")
-
-
-def check_model_device(model: nn.Module, x: torch.Tensor) -> None:
-    """Raise if the model's parameters are not on the device of ``x`` (nothing is moved silently)."""
-    d = model_device(model)
-    if d != x.device:
-        raise ValueError(f"model is on {d} but x is on {x.device}; move one of them, e.g. model.to(x.device)")
-
-
 def split(x: torch.Tensor, y: torch.Tensor, test_fraction: float = 0.2, seed: int = 0):
     """Shuffle with a local generator and split into ((x_train, y_train), (x_test, y_test)); global RNG untouched."""
     check_data(x, y)
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    test_fraction = check_real("test_fraction", test_fraction, 0, 1, min_open=True, max_open=True)
     seed = check_int("seed", seed, minimum=0)
-    perm = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed)).to(x.device)
     k = int(round(x.shape[0] * test_fraction))
+    if k == 0 or k == x.shape[0]:
+        raise ValueError(f"test_fraction={test_fraction:g} of {x.shape[0]} images leaves an empty "
+                         f"{'test' if k == 0 else 'training'} set; use more images or another test_fraction")
+    perm = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed)).to(x.device)
     test, train_ = perm[:k], perm[k:]
     return (x[train_], y[train_]), (x[test], y[test])
 
@@ -141,15 +110,22 @@ def train(model: nn.Module, data, epochs: int = 10, seed: int = 0, batch_size: i
     ``perturb(model, xb, yb, step)``, when given, replaces each batch by the images it returns before the update
     (adversarial training: see perturbkit.robust_training); ``step`` counts batches from 0.
     """
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"data must be a pair (x, y) of images and labels, got {type(data).__name__}")
     x, y = data
-    classes = getattr(model, "classes", None)
+    check_data(x, y)
+    if x.shape[0] == 0:
+        raise ValueError("x is empty: there is nothing to train on")
+    classes = check_model(model, x)
     check_data(x, y, classes)
-    check_model_device(model, x)
     epochs = check_int("epochs", epochs, minimum=0)
     seed = check_int("seed", seed, minimum=0)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
+    lr = check_real("lr", lr, minimum=0, min_open=True)
+    weight_decay = check_real("weight_decay", weight_decay, minimum=0)
+    progress = check_bool("progress", progress)
+    if perturb is not None and not callable(perturb):
+        raise TypeError(f"perturb must be None or a callable (model, xb, yb, step) -> images, got {perturb!r}")
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     losses = []
@@ -178,8 +154,16 @@ def train(model: nn.Module, data, epochs: int = 10, seed: int = 0, batch_size: i
 def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
     """Predicted labels (k,) int64 of ``model`` on images x, in eval mode, on x's device."""
     check_finite("x", x)
-    check_model_device(model, x)
+    if x.dim() < 2:
+        raise ValueError(f"x must have shape (k, ...) (a batch of images), got {tuple(x.shape)}")
+    check_model(model, x)
     batch_size = check_int("batch_size", batch_size, minimum=1)
+    return _predict(model, x, batch_size)
+
+
+@torch.no_grad()
+def _predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """predict without the argument checks (for callers that made them already)."""
     model.eval()
     out = [model(x[s:s + batch_size]).argmax(dim=1) for s in range(0, x.shape[0], batch_size)]
     return torch.cat(out) if out else torch.empty(0, dtype=torch.int64, device=x.device)
@@ -187,7 +171,9 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1024) -> float:
     """Share of images whose predicted label equals y, as a Python float in [0, 1]."""
-    check_data(x, y, getattr(model, "classes", None))
+    check_data(x, y)
     if x.shape[0] == 0:
         raise ValueError("x is empty: accuracy of no images is undefined")
-    return float((predict(model, x, batch_size) == y).double().mean())
+    check_data(x, y, check_model(model, x))
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    return float((_predict(model, x, batch_size) == y).double().mean())

@@ -13,15 +13,15 @@ import math
 import torch
 from torch import nn
 
-from .checks import check_int
 from .attacks import pgd
-from .models import check_data, predict, train
+from .attacks.gradient import _pgd
+from .checks import check_data, check_int, check_real
+from .models import predict, train
 
 
 def _check_eps(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value <= 1):
-        raise ValueError(f"{name} must be a number in (0, 1] (an l_inf radius in intensity units), got {value!r}")
-    return float(value)
+    """An l_inf radius in (0, 1] (intensity units): Python or NumPy numbers; str, None and bool are TypeErrors."""
+    return check_real(name, value, minimum=0, maximum=1, min_open=True)
 
 
 def fgsm_rs_train(model: nn.Module, data, eps: float, epochs: int = 5, alpha: float | None = None, seed: int = 0,
@@ -38,8 +38,9 @@ def fgsm_rs_train(model: nn.Module, data, eps: float, epochs: int = 5, alpha: fl
     seed = check_int("seed", seed, minimum=0)
 
     def fgsm_rs(model, xb, yb, step):
-        return pgd(model, xb, yb, math.inf, eps, steps=1, step_size=alpha, random_start=True,
-                   seed=seed * 1_000_003 + step, early_stop=False)
+        # checked once by train() (data, model, labels) and above (eps, alpha): no per-batch re-validation
+        return _pgd(model, xb, yb, math.inf, eps, steps=1, step_size=alpha, random_start=True,
+                    seed=seed * 1_000_003 + step, early_stop=False)
 
     return train(model, data, epochs=epochs, seed=seed, batch_size=batch_size, lr=lr, progress=progress,
                  perturb=fgsm_rs, desc="adversarial training")
@@ -49,7 +50,9 @@ def robust_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: flo
                     seed: int = 0) -> float:
     """Share of images still classified correctly after an l_inf PGD attack of radius ``eps`` with ``steps``
     steps and a random start (a lower bound on the attack's strength, so an upper bound on true robustness)."""
-    check_data(x, y, getattr(model, "classes", None))
+    check_data(x, y)
+    if x.shape[0] == 0:
+        raise ValueError("x is empty: the robust accuracy of no images is undefined")
     eps = _check_eps("eps", eps)
     x_adv = pgd(model, x, y, math.inf, eps, steps=check_int("steps", steps, minimum=1), random_start=True, seed=seed)
     return float((predict(model, x_adv) == y).double().mean())

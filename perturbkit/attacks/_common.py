@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
+
+import numpy as np
 
 import torch
 from torch import nn
 
-from ..checks import check_int, check_p
-from ..models import check_data, check_model_device
+from ..checks import check_bool, check_data, check_int, check_lattice, check_labels, check_model, check_p
 
 ATTACK_P = (0.0, 1.0, 2.0, math.inf)
 
@@ -26,21 +28,27 @@ def check_attack_p(p) -> float:
     return p
 
 
-def check_inputs(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> None:
-    """Images in [0, 1], labels (k,) in range for the model's output, model on x's device."""
+def check_inputs(model: nn.Module, x: torch.Tensor, y: torch.Tensor, targeted=False) -> int:
+    """Images in [0, 1], labels (k,) in range for the model's output, model on x's device; returns the number of
+    classes. The model runs once, on one image, so a model that does not fit the images fails here, clearly."""
     check_data(x, y)
-    check_model_device(model, x)
-    if y.numel():
-        with torch.no_grad(), frozen(model):
-            classes = model(x[:1]).shape[1]
-        if int(y.min()) < 0 or int(y.max()) >= classes:
-            raise ValueError(f"y must hold labels in 0..{classes - 1} (the model has {classes} outputs), got range "
-                             f"[{int(y.min())}, {int(y.max())}]")
+    classes = check_model(model, x)
+    check_labels("y", y, classes=classes)
+    check_bool("targeted", targeted)
+    return classes
 
 
 def check_eps(eps, x: torch.Tensor, name: str = "eps") -> torch.Tensor:
     """Budget(s) as a (k,) tensor on x's device and dtype; each must be finite and >= 0."""
-    e = torch.as_tensor(eps, dtype=x.dtype, device=x.device)
+    if eps is None or isinstance(eps, (str, bytes, bool)) or (
+            not isinstance(eps, (numbers.Real, torch.Tensor, np.ndarray, list, tuple))):
+        raise TypeError(f"{name} must be a number or one number per sample, got {eps!r} ({type(eps).__name__})")
+    if isinstance(eps, torch.Tensor) and (eps.dtype == torch.bool or eps.is_complex()):
+        raise TypeError(f"{name} must hold real numbers, got dtype {eps.dtype}")
+    try:
+        e = torch.as_tensor(eps, dtype=x.dtype, device=x.device)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise TypeError(f"{name} must be a number or one number per sample, got {eps!r}") from err
     if e.dim() == 0:
         e = e.expand(x.shape[0])
     if e.dim() != 1 or e.shape[0] != x.shape[0]:
@@ -56,11 +64,7 @@ def check_levels(levels, x: torch.Tensor) -> int | None:
     if levels is None:
         return None
     levels = check_int("levels", levels, minimum=2)
-    k = levels - 1
-    off = (x * k - torch.round(x * k)).abs() > 1e-4
-    if bool(off.any()):
-        raise ValueError(f"x has {int(off.sum())} value(s) off the {levels}-level lattice {{0, 1/{k}, ..., 1}}; "
-                         f"use perturbkit.data.quantize(x, {levels}) first")
+    check_lattice("x", x, levels)
     return levels
 
 

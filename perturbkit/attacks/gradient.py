@@ -11,11 +11,11 @@ import math
 import torch
 from torch import nn
 
-from ..checks import check_int
+from ..checks import check_bool, check_int
 from ..norms import project
 from ._common import (adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen, loss_grad,
                       make_generator, steepest_step)
-from .lattice import to_lattice
+from .lattice import _to_lattice
 
 
 def _random_start(x: torch.Tensor, p: float, eps: torch.Tensor, gen) -> torch.Tensor:
@@ -57,15 +57,31 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps, steps
     Returns the adversarial images, same shape, dtype and device as x. Samples where the attack failed hold the
     last iterate (which still respects the budget and [0, 1]).
     """
-    check_inputs(model, x, y)
+    check_inputs(model, x, y, targeted)
     p = check_attack_p(p)
     eps = check_eps(eps, x)
     steps = check_int("steps", steps, minimum=0)
     levels = check_levels(levels, x)
+    step_size = None if step_size is None else check_eps(step_size, x, "step_size")
+    random_start = check_bool("random_start", random_start)
+    early_stop = check_bool("early_stop", early_stop)
+    if seed is not None:
+        check_int("seed", seed, minimum=0)
+    return _pgd(model, x, y, p, eps, steps, step_size, random_start, targeted, seed, levels, early_stop)
+
+
+def _pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps: torch.Tensor, steps: int = 40,
+         step_size=None, random_start: bool = False, targeted: bool = False, seed: int | None = None,
+         levels: int | None = None, early_stop: bool = True) -> torch.Tensor:
+    """:func:`pgd` without the argument checks, for callers that checked once (e.g. adversarial training, which
+    attacks every batch): ``eps`` and ``step_size`` are (k,) tensors or numbers, ``p`` a float of ATTACK_P."""
+    if not isinstance(eps, torch.Tensor) or eps.dim() == 0:
+        eps = torch.as_tensor(eps, dtype=x.dtype, device=x.device).expand(x.shape[0]).clone()
     if step_size is None:
         alpha = torch.ones_like(eps) if p == 0 else 2.5 * eps / max(steps, 1)
     else:
-        alpha = check_eps(step_size, x, "step_size")
+        alpha = torch.as_tensor(step_size, dtype=x.dtype, device=x.device)
+        alpha = alpha.expand(x.shape[0]) if alpha.dim() == 0 else alpha
     gen = make_generator(seed, x.device)
     x = x.detach()
     x_adv = x.clone()
@@ -84,7 +100,7 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps, steps
             delta = xa - xo + steepest_step(g, xa, p, alpha[active])
             x_adv[active] = (xo + project(delta, p, eps[active])).clamp(0, 1)
     if levels is not None:
-        x_adv, _ = to_lattice(model, x, x_adv, y, levels, p, eps, targeted)
+        x_adv, _ = _to_lattice(model, x, x_adv, y, levels, p, eps, targeted)
     return x_adv
 
 
@@ -96,5 +112,5 @@ def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps, p: float = mat
     Every sample takes the step, even one already misclassified. Returns images like ``pgd``.
     """
     p = check_attack_p(p)
-    step = torch.ones(()) if p == 0 else eps
+    step = 1.0 if p == 0 else eps
     return pgd(model, x, y, p, eps, steps=1, step_size=step, targeted=targeted, levels=levels, early_stop=False)

@@ -13,7 +13,8 @@ import torch
 from torch import nn
 
 from ..norms import size as norm_size
-from ._common import adversarial, frozen
+from ..checks import check_unit
+from ._common import adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen
 
 
 def lattice_digits(x: torch.Tensor, levels: int) -> torch.Tensor:
@@ -34,6 +35,21 @@ def to_lattice(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, y: torch.
     A sample succeeds when its lattice image is adversarial and (with ``eps``, per-sample budgets) has d_p size
     <= eps. Failed samples get the rounded-down image, which respects any budget x_adv respected.
     """
+    check_inputs(model, x, y, targeted)
+    levels = check_levels(levels, x)
+    check_unit("x_adv", x_adv)
+    if x_adv.shape != x.shape or x_adv.device != x.device:
+        raise ValueError(f"x_adv must have the shape and device of x {tuple(x.shape)} ({x.device}), got "
+                         f"{tuple(x_adv.shape)} ({x_adv.device})")
+    p = check_attack_p(p)
+    eps = None if eps is None else check_eps(eps, x)
+    return _to_lattice(model, x, x_adv, y, levels, p, eps, targeted)
+
+
+@torch.no_grad()
+def _to_lattice(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, y: torch.Tensor, levels: int, p: float,
+                eps: torch.Tensor | None = None, targeted: bool = False):
+    """:func:`to_lattice` without the argument checks (callers checked x, y, levels and eps already)."""
     K = levels - 1
     d0 = lattice_digits(x, levels)
     u = (x_adv - x) * K

@@ -20,13 +20,13 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from ..checks import check_int
+from ..checks import check_int, check_real
 from ..norms import project
 from ..norms import size as norm_size
 from ._common import (adversarial, check_attack_p, check_inputs, check_levels, frozen, loss_grad, margin,
                       steepest_step)
-from .lattice import to_lattice
-from .sparse import sparse_attack
+from .lattice import _to_lattice
+from .sparse import _sparse_attack
 
 DUAL = {math.inf: 1.0, 2.0: 2.0, 1.0: math.inf}
 
@@ -119,17 +119,20 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: 
     units, inf where the search failed (those samples get x back unchanged). A sample already misclassified has
     size 0.
     """
-    check_inputs(model, x, y)
+    check_inputs(model, x, y, targeted)
     p = check_attack_p(p)
     steps = check_int("steps", steps, minimum=0)
     levels = check_levels(levels, x)
     if seed is not None:
         check_int("seed", seed, minimum=0)
+    if alpha is not None:
+        alpha = check_real("alpha", alpha, minimum=0, min_open=True)
+    gamma = check_real("gamma", gamma, minimum=0, maximum=1, min_open=True, max_open=True)
     x = x.detach()
     shape = (-1,) + (1,) * (x.dim() - 1)
     with frozen(model):
         if p == 0:
-            x_adv, ok = sparse_attack(model, x, y, max_changes=steps, targeted=targeted)
+            x_adv, ok = _sparse_attack(model, x, y, max_changes=steps, targeted=targeted)
             delta = x_adv - x
         else:
             # l_inf takes sign steps (its steepest direction); l2 and l1 take l2-normalised steps, which the l1
@@ -139,7 +142,7 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: 
             delta = _shrink(model, x, delta, y, targeted, ok)
         x_adv = torch.where(ok.reshape(shape), x + delta, x)
         if levels is not None:
-            x_adv, ok = to_lattice(model, x, x_adv, y, levels, p, None, targeted)
+            x_adv, ok = _to_lattice(model, x, x_adv, y, levels, p, None, targeted)
             x_adv = torch.where(ok.reshape(shape), x_adv, x)
     sizes = torch.where(ok, norm_size(x_adv - x, p), torch.full_like(ok, math.inf, dtype=x.dtype))
     return MinimalResult(x_adv, sizes, ok)

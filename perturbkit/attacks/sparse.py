@@ -33,9 +33,15 @@ def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_change
     Returns (x_adv, success): images with the same shape, dtype and device as x whose changed entries are 0 or 1,
     and a boolean mask (k,) of the samples that became adversarial within ``max_changes``.
     """
-    check_inputs(model, x, y)
+    check_inputs(model, x, y, targeted)
     max_changes = check_int("max_changes", max_changes, minimum=0)
     per_step = check_int("per_step", per_step, minimum=1)
+    return _sparse_attack(model, x, y, max_changes, per_step, targeted)
+
+
+def _sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_changes: int = 100, per_step: int = 1,
+                   targeted: bool = False):
+    """:func:`sparse_attack` without the argument checks."""
     x = x.detach()
     k = x.shape[0]
     flat = x.reshape(k, -1)

@@ -21,7 +21,7 @@ def top_share(delta: torch.Tensor, k: int) -> torch.Tensor:
     k = check_int("k", k, minimum=1)
     if delta.dim() < 2:
         raise ValueError(f"delta must be a batch (m, ...) of perturbations, got shape {tuple(delta.shape)}")
-    e = delta.reshape(delta.shape[0], -1).double() ** 2
+    e = delta.flatten(1).double() ** 2
     if k > e.shape[1]:
         raise ValueError(f"k must be at most the number of entries {e.shape[1]}, got {k}")
     total = e.sum(dim=1)

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .checks import check_int, check_p
+from .checks import available_bytes, check_bool, check_device, check_int, check_memory, check_p
 from .spaces import ImageSpace
 
 __all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes", "bound_report"]
@@ -50,10 +50,12 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
     if not callable(classifier):
         raise TypeError(f"classifier must be a callable from images (k, c, n, n) to labels, got {classifier!r}")
     batch_size = 65536 if batch_size is None else check_int("batch_size", batch_size, minimum=1)
-    device = torch.device("cpu") if device is None else torch.device(device)
-    space._check_indexable()
+    device = check_device(device) or torch.device("cpu")
+    progress = check_bool("progress", progress)
+    # memory first: a space too large for int64 indices gets the same MemoryError, naming the bytes
     _check_memory(space.size + 40 * min(batch_size, space.size) * space.num_entries, device,
                   f"labelling {space!r}")
+    space._check_indexable()
     if hasattr(classifier, "whole_space"):  # reference classifiers label a whole space exactly without images
         return classifier.whole_space(space, device).to(device=device, dtype=torch.uint8)
     labels = torch.empty(space.size, dtype=torch.uint8, device=device)
@@ -76,22 +78,12 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
 
 # ---------------------------------------------------------------------------------------------------- memory
 def _available_bytes(device: torch.device) -> int:
-    """Bytes free on ``device``: torch.cuda.mem_get_info on CUDA, psutil's available memory on the CPU."""
-    if device.type == "cuda":
-        free, _total = torch.cuda.mem_get_info(device)
-        return int(free)
-    import psutil
-
-    return int(psutil.virtual_memory().available)
+    """Bytes free on ``device`` (perturbkit.checks.available_bytes; kept here so tests can pretend less is free)."""
+    return available_bytes(device)
 
 
 def _check_memory(needed: int, device: torch.device, what: str) -> None:
-    available = _available_bytes(device)
-    if needed > available:
-        raise MemoryError(
-            f"{what} needs about {needed:,} bytes ({needed / 2**30:.2f} GiB) on {device}, but only {available:,} "
-            f"bytes ({available / 2**30:.2f} GiB) are available; use a smaller space (fewer entries or levels: "
-            f"each entry multiplies the size by the number of levels) or a device with more memory")
+    check_memory(needed, device, what, available=_available_bytes(device))
 
 
 # ---------------------------------------------------------------------------------------------------- the kernel
@@ -226,11 +218,13 @@ def robustness(labels: torch.Tensor, space: ImageSpace, p: float = 0) -> torch.T
     [0, 1]. An image whose space holds no other label at all gets ``inf``.
     """
     p = check_p(p)
-    labels = _check_labels(labels, space)
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     L, N = space.levels, space.num_entries
-    device = labels.device
+    device = labels.device if isinstance(labels, torch.Tensor) else torch.device("cpu")
     plan = _plan(p, L, N)
     _check_memory(census_bytes(space, p), device, f"the d_{p:g} census of {space!r}")
+    labels = _check_labels(labels, space)
 
     counts = torch.bincount(labels, minlength=256)
     classes = torch.nonzero(counts).reshape(-1).tolist()
@@ -298,7 +292,16 @@ def robust_share(labels: torch.Tensor, r: torch.Tensor, t) -> RobustShare:
     labels, r = labels.reshape(-1), r.reshape(-1)
     if labels.numel() != r.numel():
         raise ValueError(f"labels and r must have one value per image each, got {labels.numel()} and {r.numel()}")
-    t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    if labels.device != r.device:
+        raise ValueError(f"labels and r must be on the same device, got {labels.device} and {r.device}")
+    if r.numel() and bool(torch.isnan(r).any()):
+        raise ValueError(f"r contains {int(torch.isnan(r).sum())} NaN value(s); robustness values are >= 0 or inf")
+    if isinstance(t, (str, bytes)) or t is None or isinstance(t, bool):
+        raise TypeError(f"t must be a number or a 1-D sequence of radii, got {t!r}")
+    try:
+        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"t must be a number or a 1-D sequence of radii, got {t!r}") from e
     if t.ndim != 1 or np.isnan(t).any():
         raise ValueError(f"t must be a number or a 1-D sequence of radii without NaN, got {t!r}")
     order = np.argsort(t, kind="stable")

@@ -17,7 +17,7 @@ import torch
 
 __all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "check_choice", "check_tensor",
            "check_finite", "check_unit", "check_images", "check_lattice", "check_labels", "check_same_length",
-           "check_nonempty", "check_device", "check_model", "check_model_device", "model_device", "check_data",
+           "check_nonempty", "check_per_sample", "check_device", "check_model", "check_model_device", "model_device", "check_data",
            "available_bytes", "check_memory", "check_space_memory"]
 
 
@@ -366,3 +366,27 @@ def check_space_memory(space, bytes_per_image: int | float, device, what: str, a
     Spaces too large for int64 indices get the same MemoryError (they can not fit anywhere).
     """
     check_memory(int(math.ceil(space.size * bytes_per_image)), device, what, available)
+
+
+def check_per_sample(name: str, value, k: int, dtype=torch.float32, device=None, finite: bool = True) -> torch.Tensor:
+    """A number or one number per sample as a (k,) tensor of ``dtype`` on ``device``: each >= 0, no NaN (and finite
+    unless ``finite=False``). NumPy numbers and arrays are accepted; str, None and bool are TypeErrors."""
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)) or not isinstance(
+            value, (numbers.Real, torch.Tensor, np.ndarray, list, tuple)):
+        raise TypeError(f"{name} must be a number or one number per sample, got {_describe(value)}")
+    if isinstance(value, torch.Tensor) and (value.dtype == torch.bool or value.is_complex()):
+        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
+    try:
+        e = torch.as_tensor(value, dtype=dtype, device=device)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise TypeError(f"{name} must be a number or one number per sample, got {_describe(value)}") from err
+    if e.dim() == 0:
+        e = e.expand(k)
+    if e.dim() != 1 or e.shape[0] != k:
+        raise ValueError(f"{name} must be a number or have one value per sample ({k}), got shape {tuple(e.shape)}")
+    if e.numel():
+        bad = torch.isnan(e) | (e < 0) | (torch.isinf(e) if finite else torch.zeros_like(e, dtype=torch.bool))
+        if bool(bad.any()):
+            raise ValueError(f"{name} must be {'finite and ' if finite else ''}>= 0 (and not NaN), got values in "
+                             f"[{float(e.min())}, {float(e.max())}]")
+    return e.clone()

@@ -52,7 +52,7 @@ def _flat(images: torch.Tensor) -> torch.Tensor:
     check_finite("images", images)
     if images.dim() != 4:
         raise ValueError(f"images must have shape (k, channels, n, n), got {tuple(images.shape)}")
-    return images.reshape(images.shape[0], -1)
+    return images.flatten(1)
 
 
 def sum_threshold(images: torch.Tensor) -> torch.Tensor:

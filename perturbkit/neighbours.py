@@ -17,7 +17,7 @@ from .checks import check_finite, check_int, check_p
 def pairwise(x: torch.Tensor, y: torch.Tensor, p: float) -> torch.Tensor:
     """All d_p distances between images x (k, ...) and y (m, ...): a (k, m) tensor on their device."""
     p = check_p(p)
-    a, b = x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1)
+    a, b = x.flatten(1), y.flatten(1)
     if p == 0:
         # Exact counts: cdist with p=0 works in floating point, which is exact for counts below 2**24.
         return torch.cdist(a, b, p=0)

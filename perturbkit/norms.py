@@ -17,7 +17,7 @@ import math
 
 import torch
 
-from .checks import check_finite, check_p
+from .checks import check_finite, check_p, check_per_sample
 
 PROJECTABLE = (0.0, 1.0, 2.0, math.inf)
 
@@ -26,7 +26,8 @@ def _batched(name: str, x: torch.Tensor) -> torch.Tensor:
     check_finite(name, x)
     if x.dim() < 1:
         raise ValueError(f"{name} must have a batch dimension (shape (k, ...)), got a scalar")
-    return x.reshape(x.shape[0], -1)
+    # an explicit width: reshape(0, -1) is ambiguous for an empty batch
+    return x.reshape(x.shape[0], math.prod(x.shape[1:]))
 
 
 def size(delta: torch.Tensor, p: float) -> torch.Tensor:
@@ -52,17 +53,8 @@ def distance(x: torch.Tensor, y: torch.Tensor, p: float) -> torch.Tensor:
 
 
 def _per_sample(eps, d: torch.Tensor) -> torch.Tensor:
-    """``eps`` as a (k, 1) tensor on d's device and dtype, checked to be >= 0 and not NaN."""
-    e = torch.as_tensor(eps, dtype=d.dtype, device=d.device)
-    if e.dim() == 0:
-        e = e.expand(d.shape[0])
-    e = e.reshape(-1)
-    if e.shape[0] != d.shape[0]:
-        raise ValueError(f"eps must be a number or have one value per sample ({d.shape[0]}), got shape "
-                         f"{tuple(torch.as_tensor(eps).shape)}")
-    if bool(torch.isnan(e).any()) or bool((e < 0).any()):
-        raise ValueError(f"eps must be >= 0 (and not NaN), got min {float(e.min())}")
-    return e[:, None]
+    """``eps`` as a (k, 1) tensor on d's device and dtype, checked to be >= 0 and not NaN (inf: no constraint)."""
+    return check_per_sample("eps", eps, d.shape[0], d.dtype, d.device, finite=False)[:, None]
 
 
 def _project_l1(d: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
@@ -82,7 +74,8 @@ def _project_l1(d: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
 
 def _project_l0(d: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
     # Keep the floor(eps) entries of largest magnitude (ties broken by position, so the result is deterministic).
-    k = torch.floor(eps + 1e-6).to(torch.int64)
+    # clamp before the cast: floor(inf) does not fit in int64 (it wraps), and more than N entries means all of them
+    k = torch.floor(eps.clamp(max=d.shape[1]) + 1e-6).to(torch.int64)
     order = torch.argsort(d.abs(), dim=1, descending=True, stable=True)
     rank = torch.empty_like(order)
     rank.scatter_(1, order, torch.arange(d.shape[1], device=d.device).expand_as(order).contiguous())

@@ -67,7 +67,7 @@ def hamming_ball(radius: int, level: float = 1.0):
 
     def classify(images: torch.Tensor) -> torch.Tensor:
         check_finite("images", images)
-        differ = ((images - level).abs() > 1e-6).reshape(images.shape[0], -1).sum(dim=1)
+        differ = ((images - level).abs() > 1e-6).flatten(1).sum(dim=1)
         return (differ <= radius).to(torch.int64)
 
     classify.__name__ = classify.__qualname__ = f"hamming_ball(radius={radius}, level={level:g})"

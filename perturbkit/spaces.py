@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import torch
 
-from .checks import check_finite, check_int, check_p
+from .checks import check_device, check_finite, check_int, check_p, check_real
 
 _INT64_MAX = 2**63 - 1
 
@@ -78,8 +78,7 @@ class ImageSpace:
         p <= 1, and at most t**(1/p) in l_p for p >= 1 (1 for p = inf).
         """
         p = check_p(p)
-        if isinstance(c, bool) or not isinstance(c, (int, float)) or not (c > 0) or math.isinf(c):
-            raise ValueError(f"c must be a positive finite number, got {c!r}")
+        c = check_real("c", c, minimum=0, min_open=True)
         t = c * math.sqrt(self.channels) * self.n
         return t ** (1.0 / max(p, 1.0))
 
@@ -98,7 +97,13 @@ class ImageSpace:
     def digits(self, indices, device=None) -> torch.Tensor:
         """The integer levels (0..levels-1) of the images with these indices, shape (k, channels, n, n), int64."""
         self._check_indexable()
-        idx = torch.as_tensor(indices, device=device)
+        device = check_device(device)
+        if indices is None or isinstance(indices, (str, bytes, float)) or isinstance(indices, bool):
+            raise TypeError(f"indices must be an integer or a sequence/tensor of integers, got {indices!r}")
+        try:
+            idx = torch.as_tensor(indices, device=device)
+        except (TypeError, ValueError, RuntimeError) as e:
+            raise TypeError(f"indices must be an integer or a sequence/tensor of integers, got {indices!r}") from e
         if idx.dtype.is_floating_point or idx.dtype == torch.bool or idx.is_complex():
             raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
         idx = idx.to(torch.int64).reshape(-1)
@@ -128,10 +133,12 @@ class ImageSpace:
         """Index (int64, shape (k,)) of each lattice image; the inverse of :meth:`images`."""
         self._check_indexable()
         d = self.to_digits(images)
-        return (d.reshape(d.shape[0], -1) * self._powers(d.device)).sum(dim=1)
+        return (d.flatten(1) * self._powers(d.device)).sum(dim=1)
 
     def check_images(self, images: torch.Tensor, name: str = "images") -> torch.Tensor:
         """Return ``images`` if it is a finite float tensor of shape (k, channels, n, n) with values in [0, 1]."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str (the argument name used in error messages), got {name!r}")
         check_finite(name, images)
         if images.dim() != 4 or tuple(images.shape[1:]) != self.shape:
             raise ValueError(f"{name} must have shape (k, {self.channels}, {self.n}, {self.n}) for {self!r}, "
@@ -150,6 +157,7 @@ class ImageSpace:
         through one table computed once: a chunk costs a copy instead of N integer divisions per image.
         """
         batch_size = check_int("batch_size", batch_size, minimum=1)
+        device = check_device(device)
         self._check_indexable()
         L, N = self.levels, self.num_entries
         k = 0  # low digits per chunk: the largest k <= N with L**k <= batch_size
@@ -169,6 +177,9 @@ class ImageSpace:
         the target device.
         """
         k = check_int("k", k, minimum=0)
+        device = check_device(device)
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
         gen_device = generator.device if generator is not None else device
         d = torch.randint(0, self.levels, (k, *self.shape), generator=generator, device=gen_device)
         return (d.to(torch.float32) * self.step).to(device if device is not None else d.device)

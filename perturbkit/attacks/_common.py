@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import math
-import numbers
-
-import numpy as np
 
 import torch
 from torch import nn
 
-from ..checks import check_bool, check_data, check_int, check_lattice, check_labels, check_model, check_p
+from ..checks import (check_bool, check_data, check_int, check_lattice, check_labels, check_model, check_p,
+                      check_per_sample)
 
 ATTACK_P = (0.0, 1.0, 2.0, math.inf)
 
@@ -40,23 +38,7 @@ def check_inputs(model: nn.Module, x: torch.Tensor, y: torch.Tensor, targeted=Fa
 
 def check_eps(eps, x: torch.Tensor, name: str = "eps") -> torch.Tensor:
     """Budget(s) as a (k,) tensor on x's device and dtype; each must be finite and >= 0."""
-    if eps is None or isinstance(eps, (str, bytes, bool)) or (
-            not isinstance(eps, (numbers.Real, torch.Tensor, np.ndarray, list, tuple))):
-        raise TypeError(f"{name} must be a number or one number per sample, got {eps!r} ({type(eps).__name__})")
-    if isinstance(eps, torch.Tensor) and (eps.dtype == torch.bool or eps.is_complex()):
-        raise TypeError(f"{name} must hold real numbers, got dtype {eps.dtype}")
-    try:
-        e = torch.as_tensor(eps, dtype=x.dtype, device=x.device)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise TypeError(f"{name} must be a number or one number per sample, got {eps!r}") from err
-    if e.dim() == 0:
-        e = e.expand(x.shape[0])
-    if e.dim() != 1 or e.shape[0] != x.shape[0]:
-        raise ValueError(f"{name} must be a number or have one value per sample ({x.shape[0]}), got shape "
-                         f"{tuple(e.shape)}")
-    if e.numel() and (not bool(torch.isfinite(e).all()) or bool((e < 0).any())):
-        raise ValueError(f"{name} must be finite and >= 0, got values in [{float(e.min())}, {float(e.max())}]")
-    return e.clone()
+    return check_per_sample(name, eps, x.shape[0], x.dtype, x.device)
 
 
 def check_levels(levels, x: torch.Tensor) -> int | None:
@@ -124,7 +106,7 @@ def loss_grad(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: str = "c
 
 
 def _flat(t: torch.Tensor) -> torch.Tensor:
-    return t.reshape(t.shape[0], -1)
+    return t.flatten(1)
 
 
 def steepest_step(g: torch.Tensor, x_adv: torch.Tensor, p: float, size: torch.Tensor) -> torch.Tensor:

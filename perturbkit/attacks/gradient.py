@@ -31,7 +31,7 @@ def _random_start(x: torch.Tensor, p: float, eps: torch.Tensor, gen) -> torch.Te
     d = torch.randn(x.shape, generator=gen, device=x.device, dtype=x.dtype)
     if p == 1:
         d = d.sign() * torch.empty_like(d).exponential_(generator=gen)  # Laplace: uniform direction on the l1 sphere
-    n = d.reshape(x.shape[0], -1).norm(p=p, dim=1).clamp_min(1e-12).reshape(shape)
+    n = d.flatten(1).norm(p=p, dim=1).clamp_min(1e-12).reshape(shape)
     r = torch.rand(eps.shape, generator=gen, device=x.device, dtype=x.dtype).reshape(shape)
     return d / n * e * r
 

@@ -59,8 +59,8 @@ def _to_lattice(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, y: torch
     near = frac > 1 - 1e-6
     base = torch.where(near, base + u.sign(), base)
     frac = torch.where(near | (frac < 1e-6), torch.zeros_like(frac), frac)
-    k_total = (frac > 0).reshape(x.shape[0], -1).sum(dim=1)
-    order = torch.argsort(frac.reshape(x.shape[0], -1), dim=1, descending=True, stable=True)
+    k_total = (frac > 0).flatten(1).sum(dim=1)
+    order = torch.argsort(frac.flatten(1), dim=1, descending=True, stable=True)
     rank = torch.empty_like(order)
     rank.scatter_(1, order, torch.arange(order.shape[1], device=x.device).expand_as(order).contiguous())
     rank = rank.reshape(x.shape)

@@ -85,7 +85,7 @@ def _fmn_like(model, x, y, p, steps, targeted, alpha0, gamma0, step_p=2.0):
         # at 0 or 1 would inflate the dual norm and keep the estimate too small).
         xa = x + delta
         movable = ((g > 0) & (xa < 1)) | ((g < 0) & (xa > 0))
-        dual = (g * movable).reshape(k, -1).norm(p=DUAL[p], dim=1).clamp_min(1e-12)
+        dual = (g * movable).flatten(1).norm(p=DUAL[p], dim=1).clamp_min(1e-12)
         guess = sz + m.abs() / dual
         grow = torch.where(torch.isfinite(eps), torch.maximum(guess, eps * (1 + gamma)), guess)
         eps = torch.where(adv, torch.minimum(eps, sz) * (1 - gamma),

@@ -44,7 +44,7 @@ def _sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_chang
     """:func:`sparse_attack` without the argument checks."""
     x = x.detach()
     k = x.shape[0]
-    flat = x.reshape(k, -1)
+    flat = x.flatten(1)
     x_adv = flat.clone()
     when = torch.full_like(flat, math.inf)  # the round in which each entry was changed (inf: never)
     success = torch.zeros(k, dtype=torch.bool, device=x.device)

@@ -93,9 +93,9 @@ def sum_classifier_labels(x: torch.Tensor, levels: int | None = None) -> torch.T
     space = _space_of(x, levels)
     N = space.num_entries
     if levels is None:
-        s = space.check_images(x, "x").reshape(x.shape[0], -1).to(torch.float64).sum(dim=1)
+        s = space.check_images(x, "x").flatten(1).to(torch.float64).sum(dim=1)
         return (2 * s >= N).to(torch.int64)
-    s = space.to_digits(x, "x").reshape(x.shape[0], -1).sum(dim=1)
+    s = space.to_digits(x, "x").flatten(1).sum(dim=1)
     return (2 * s >= N * (space.levels - 1)).to(torch.int64)
 
 
@@ -117,10 +117,10 @@ def sum_classifier_minimal(x: torch.Tensor, p: float, levels: int | None = None)
     space = _space_of(x, levels)
     k, N = x.shape[0], space.num_entries
     if levels is None:
-        v = space.check_images(x, "x").reshape(k, -1).to(torch.float64)
+        v = space.check_images(x, "x").flatten(1).to(torch.float64)
         top, half = 1.0, N / 2
     else:
-        v = space.to_digits(x, "x").reshape(k, -1)  # int64 levels: exact arithmetic
+        v = space.to_digits(x, "x").flatten(1)  # int64 levels: exact arithmetic
         top = space.levels - 1
         half = (N * top + 1) // 2  # ceil(N*K/2): the smallest level sum with label 1
     s = v.sum(dim=1)

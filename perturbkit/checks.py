@@ -207,7 +207,7 @@ def check_labels(name: str, y, k: int | None = None, classes: int | None = None,
     if y.dim() != 1:
         raise ValueError(f"{name} must have shape (k,), got {tuple(y.shape)}")
     if k is not None and y.shape[0] != k:
-        raise ValueError(f"{name} must hold one label per image ({k}), got {y.shape[0]}")
+        raise ValueError(f"{name} must have shape ({k},), one label per image, got {tuple(y.shape)}")
     if device is not None and y.device != torch.device(device):
         raise ValueError(f"{name} must be on the device of the images ({device}), got {y.device}")
     if y.numel():
@@ -285,13 +285,12 @@ def check_model_device(model, x: torch.Tensor) -> None:
 def check_model(model, x: torch.Tensor, name: str = "x", labels: bool = False) -> int | None:
     """Run ``model`` once on one image shaped like ``x`` and return its number of outputs (classes).
 
-    ``model`` must be a torch.nn.Module (or, with ``labels=True``, any callable) on the device of ``x``; it must
-    map a batch (1, ...) to logits (1, classes) (or, with ``labels=True``, to labels (1,), giving None). A model
-    that fails on such an image raises a ValueError naming the image shape and dtype and the model.
+    ``model`` must be a torch.nn.Module on the device of ``x`` (or any callable on images); it must map a batch
+    (1, ...) to logits (1, classes) (or, with ``labels=True``, also to labels (1,), giving None). A model that
+    fails on such an image raises a ValueError naming the image shape and dtype and the model.
     """
-    if not (isinstance(model, torch.nn.Module) or (labels and callable(model))):
-        raise TypeError(f"model must be a torch.nn.Module{' or a callable' if labels else ''}, got "
-                        f"{_describe(model)}")
+    if not callable(model):
+        raise TypeError(f"model must be a torch.nn.Module or a callable on images, got {_describe(model)}")
     check_model_device(model, x)
     probe = x[:1] if x.shape[0] else torch.zeros((1, *x.shape[1:]), dtype=x.dtype, device=x.device)
     mname = type(model).__name__ if isinstance(model, torch.nn.Module) else getattr(model, "__name__", repr(model))

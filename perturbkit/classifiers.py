@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import torch
 
-from .checks import check_finite, check_int
+from .checks import check_images, check_int, check_model
 
 # Whole-space labelling without images. A reference classifier's label is a function of a sum over entries of a
 # per-entry value, so the labels of all L**N images, in index order, come from N broadcast additions
@@ -48,10 +48,8 @@ __all__ = ["sum_threshold", "majority", "parity", "first_pixel", "random_labels"
            "REFERENCE"]
 
 
-def _flat(images: torch.Tensor) -> torch.Tensor:
-    check_finite("images", images)
-    if images.dim() != 4:
-        raise ValueError(f"images must have shape (k, channels, n, n), got {tuple(images.shape)}")
+def _flat(images: torch.Tensor, name: str = "images") -> torch.Tensor:
+    check_images(name, images)  # finite (k, channels, n, n) with values in [0, 1]
     return images.flatten(1)
 
 
@@ -159,7 +157,7 @@ def nearest_prototype(prototypes: torch.Tensor):
 
     ``prototypes`` is a float tensor (K, channels, n, n), K <= 256; it is moved to the device of the images.
     """
-    protos = _flat(prototypes)
+    protos = _flat(prototypes, "prototypes")
     if not 1 <= protos.shape[0] <= 256:
         raise ValueError(f"prototypes must hold between 1 and 256 images, got {protos.shape[0]}")
     shape = tuple(prototypes.shape[1:])
@@ -188,9 +186,12 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536):
 
     def classify(images: torch.Tensor) -> torch.Tensor:
         _flat(images)
+        if images.shape[0] == 0:
+            return torch.empty(0, dtype=torch.int64, device=images.device)
         model.eval()
         params = next(iter(model.parameters()), None)
         dev = params.device if params is not None else images.device
+        check_model(model, images[:1].to(dev), "images")  # one image: a model that does not fit fails clearly
         out = []
         with torch.inference_mode():
             for start in range(0, images.shape[0], batch_size):

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .checks import check_finite, check_int
+from .checks import check_device, check_finite, check_images, check_int, check_unit
 
 DATA_DIR = Path(os.environ.get("PERTURBKIT_DATA", Path(__file__).resolve().parent.parent / "data"))
 
@@ -46,12 +46,14 @@ def _out(images: np.ndarray, scale: float, device) -> torch.Tensor:
 
 def load_digits(device=None) -> tuple[torch.Tensor, torch.Tensor]:
     """scikit-learn's 1797 handwritten digits: images (1797, 1, 8, 8) in [0, 1] (17 grey levels), labels 0-9."""
+    device = check_device(device)
     z = _load("digits.npz")
     return _out(z["images"][:, None], 16.0, device), torch.from_numpy(z["labels"].astype(np.int64)).to(device or "cpu")
 
 
 def load_mnist(device=None) -> tuple[torch.Tensor, torch.Tensor]:
     """The 5000-image MNIST subset (500 per class): images (5000, 1, 28, 28) in [0, 1], labels 0-9."""
+    device = check_device(device)
     z = _load("mnist_subset.npz")
     return _out(z["images"][:, None], 255.0, device), torch.from_numpy(z["labels"].astype(np.int64)).to(device or "cpu")
 
@@ -61,8 +63,9 @@ def load_photos(channels: int = 3, device=None) -> tuple[torch.Tensor, list[str]
 
     ``channels=1`` converts to grey with the ITU-R BT.601 luma weights.
     """
-    if channels not in (1, 3):
+    if isinstance(channels, bool) or channels not in (1, 3):
         raise ValueError(f"channels must be 1 or 3, got {channels!r}")
+    device = check_device(device)
     z = _load("photos.npz")
     x = _out(z["images"], 255.0, device)
     if channels == 1:
@@ -72,7 +75,8 @@ def load_photos(channels: int = 3, device=None) -> tuple[torch.Tensor, list[str]
 
 def to_grey(x: torch.Tensor) -> torch.Tensor:
     """RGB images (k, 3, h, w) to grey (k, 1, h, w) with the BT.601 weights 0.299, 0.587, 0.114."""
-    if x.dim() != 4 or x.shape[1] != 3:
+    check_images("x", x)  # float (uint8 images would meet integer weights) and finite, in [0, 1]
+    if x.shape[1] != 3:
         raise ValueError(f"x must have shape (k, 3, h, w), got {tuple(x.shape)}")
     w = torch.tensor([0.299, 0.587, 0.114], dtype=x.dtype, device=x.device)
     return (x * w[None, :, None, None]).sum(dim=1, keepdim=True)
@@ -84,6 +88,8 @@ def resize(x: torch.Tensor, n: int) -> torch.Tensor:
     check_finite("x", x)
     if x.dim() != 4:
         raise ValueError(f"x must have shape (k, channels, h, w), got {tuple(x.shape)}")
+    if 0 in x.shape[1:]:
+        raise ValueError(f"x must have at least one channel and one pixel, got shape {tuple(x.shape)}")
     if tuple(x.shape[-2:]) == (n, n):
         return x.clone()
     antialias = n < min(x.shape[-2:])
@@ -93,9 +99,7 @@ def resize(x: torch.Tensor, n: int) -> torch.Tensor:
 def quantize(x: torch.Tensor, levels: int) -> torch.Tensor:
     """Round every entry of ``x`` (values in [0, 1]) to the nearest of the ``levels`` values k/(levels-1)."""
     levels = check_int("levels", levels, minimum=2)
-    check_finite("x", x)
-    if x.numel() and (float(x.min()) < 0 or float(x.max()) > 1):
-        raise ValueError(f"x must have values in [0, 1], got [{float(x.min())}, {float(x.max())}]")
+    check_unit("x", x)
     return torch.round(x * (levels - 1)) / (levels - 1)
 
 
@@ -109,12 +113,19 @@ def load_image_folder(path, n: int, channels: int = 1, levels: int | None = None
     """
     from PIL import Image
 
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise TypeError(f"path must be a folder name (str or pathlib.Path), got {path!r}")
     root = Path(path)
     if not root.is_dir():
         raise FileNotFoundError(f"path {str(root)!r} is not a folder; expected one subfolder per class")
     n = check_int("n", n, minimum=1)
-    if channels not in (1, 3):
+    if isinstance(channels, bool) or channels not in (1, 3):
         raise ValueError(f"channels must be 1 or 3, got {channels!r}")
+    if levels is not None:
+        levels = check_int("levels", levels, minimum=2)
+    if limit_per_class is not None:
+        limit_per_class = check_int("limit_per_class", limit_per_class, minimum=1)
+    device = check_device(device)
     classes = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
     if not classes:
         raise ValueError(f"path {str(root)!r} has no class subfolders; expected e.g. {root}/cat/*.jpg, {root}/dog/*.jpg")

@@ -12,14 +12,14 @@ import math
 
 import torch
 
-from .checks import check_finite, check_int
+from .checks import check_device, check_images, check_int, check_real
 
 MIN_N = 16  # below this the drawings no longer look like anything
 
 
 def _canvas(n: int, device) -> torch.Tensor:
     n = check_int("n", n, minimum=MIN_N)
-    return torch.zeros(n, n, dtype=torch.bool, device=device or "cpu")
+    return torch.zeros(n, n, dtype=torch.bool, device=check_device(device) or "cpu")
 
 
 def _stroke(mask: torch.Tensor, points) -> torch.Tensor:
@@ -44,9 +44,14 @@ def _arc(cx: float, cy: float, r: float, start: float, stop: float, k: int = 64)
 
 def polyline(n: int, points, device=None) -> torch.Tensor:
     """A mask (n, n) with the polyline through ``points`` [(x, y), ...] (unit-square coordinates) drawn on it."""
+    if isinstance(points, (str, bytes)) or not hasattr(points, "__iter__"):
+        raise TypeError(f"points must be a sequence of (x, y) pairs, got {points!r}")
     pts = list(points)
-    if len(pts) < 2 or any(len(q) != 2 for q in pts):
+    if len(pts) < 2 or any(not hasattr(q, "__len__") or len(q) != 2 for q in pts):
         raise ValueError(f"points must be at least two (x, y) pairs in the unit square, got {points!r}")
+    for q in pts:
+        for c in q:
+            check_real("points", c)
     if any(not (0 <= float(c) <= 1) for q in pts for c in q):
         raise ValueError(f"points must lie in the unit square [0, 1] x [0, 1], got {points!r}")
     return _stroke(_canvas(n, device), pts)
@@ -62,12 +67,14 @@ def pixel_count(mask: torch.Tensor) -> int:
 
 def draw_onto(images: torch.Tensor, mask: torch.Tensor, value: float = 1.0) -> torch.Tensor:
     """Copy of ``images`` (k, c, n, n) with every pixel of ``mask`` (n, n) set to ``value`` in all channels."""
-    check_finite("images", images)
-    if images.dim() != 4 or tuple(images.shape[-2:]) != tuple(mask.shape):
+    check_images("images", images, unit=False)
+    if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool or mask.dim() != 2:
+        raise TypeError(f"mask must be a boolean torch.Tensor (n, n), got "
+                        f"{getattr(mask, 'dtype', type(mask).__name__)} of shape {tuple(getattr(mask, 'shape', ()))}")
+    if tuple(images.shape[-2:]) != tuple(mask.shape):
         raise ValueError(f"images must have shape (k, channels, {mask.shape[0]}, {mask.shape[1]}) to match mask, "
                          f"got {tuple(images.shape)}")
-    if not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"value must be an intensity in [0, 1], got {value!r}")
+    value = check_real("value", value, 0.0, 1.0)
     out = images.clone()
     out[:, :, mask.to(images.device)] = float(value)
     return out
@@ -75,6 +82,8 @@ def draw_onto(images: torch.Tensor, mask: torch.Tensor, value: float = 1.0) -> t
 
 def changed_pixels(before: torch.Tensor, after: torch.Tensor) -> torch.Tensor:
     """Per image, the number of pixels (positions, any channel) that differ between two (k, c, n, n) batches."""
+    check_images("before", before, unit=False)
+    check_images("after", after, unit=False)
     if before.shape != after.shape:
         raise ValueError(f"before and after must have the same shape, got {tuple(before.shape)} and "
                          f"{tuple(after.shape)}")
@@ -131,6 +140,7 @@ def necker_cube(n: int, front: str | None = None, gap: float = 0.06, device=None
     """
     if front not in (None, "lower-left", "upper-right"):
         raise ValueError(f"front must be None, 'lower-left' or 'upper-right', got {front!r}")
+    gap = check_real("gap", gap, 0.0, 0.2, max_open=True)
     if not 0 <= gap < 0.2:
         raise ValueError(f"gap must be in [0, 0.2), got {gap!r}")
     a, s, d = 0.15, 0.5, 0.2                       # corner of the lower-left square, side, depth offset
@@ -197,7 +207,7 @@ ILLUSIONS = {"Necker cube": necker_cube, "Kanizsa triangle": kanizsa_triangle, "
 def outline_report(name: str, n: int) -> str:
     """One line: how many pixels the outline ``name`` (a key of OUTLINES) takes at resolution n, in units of n
     and as a share of the n * n pixels."""
-    if name not in OUTLINES:
+    if not isinstance(name, str) or name not in OUTLINES:
         raise ValueError(f"name must be one of {sorted(OUTLINES)}, got {name!r}")
     k = pixel_count(OUTLINES[name](n))
     return f"{name} at n = {n}: {k} pixels = {k / n:.2f} n = {100 * k / (n * n):.2f}% of the {n * n} pixels"

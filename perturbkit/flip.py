@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from .checks import check_finite, check_int
+from .checks import check_bool, check_images, check_int, check_model
 
 ORDERS = ("random", "raster")
 
@@ -30,14 +30,16 @@ def hamming_path(x: torch.Tensor, y: torch.Tensor, order: str = "random",
     random order drawn with ``generator`` on the CPU, so the path is the same on every device) or "raster"
     (channel, row, column order).
     """
-    check_finite("x", x)
-    check_finite("y", y)
-    if x.shape != y.shape or x.dim() != 3:
+    check_images("x", x, dim=3)
+    check_images("y", y, dim=3)
+    if x.shape != y.shape:
         raise ValueError(f"x and y must have the same shape (channels, n, n), got {tuple(x.shape)} and {tuple(y.shape)}")
     if x.device != y.device:
         raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
-    if order not in ORDERS:
+    if not isinstance(order, str) or order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     fx, fy = x.reshape(-1), y.reshape(-1)
     diff = torch.nonzero(fx != fy).reshape(-1)
     if order == "random":
@@ -59,7 +61,11 @@ def classifier_flip(model, path: torch.Tensor, start_label: int, batch_size: int
     ``model`` maps a batch of images to logits (k, classes) or to labels (k,). Returns (the first step at which the
     predicted label differs from ``start_label``, or None if it never does; the predicted labels at every step).
     """
-    check_int("start_label", start_label, minimum=0)
+    check_images("path", path, nonempty=True)
+    classes = check_model(model, path, "path", labels=True)
+    start_label = check_int("start_label", start_label, minimum=0,
+                            maximum=None if classes is None else classes - 1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
     labels = []
     for i in range(0, path.shape[0], batch_size):
         out = model(path[i:i + batch_size])
@@ -84,11 +90,11 @@ class FlipExperiment:
     position: int = 0
 
     def __post_init__(self):
-        check_finite("path", self.path)
-        if self.path.dim() != 4 or self.path.shape[0] < 2:
+        check_images("path", self.path)
+        if self.path.shape[0] < 2:
             raise ValueError(f"path must have shape (k + 1, channels, n, n) with k >= 1, got {tuple(self.path.shape)}")
         self.step = check_int("step", self.step, minimum=1)
-        if len(self.classes) != 2:
+        if isinstance(self.classes, str) or not hasattr(self.classes, "__len__") or len(self.classes) != 2:
             raise ValueError(f"classes must be two names (start class, end class), got {self.classes!r}")
         self.classes = (str(self.classes[0]), str(self.classes[1]))
 
@@ -112,7 +118,7 @@ class FlipExperiment:
 
     def record(self, answer: int | None) -> None:
         """Record the answer for the current image and move to the next stop."""
-        if answer not in (0, 1, None):
+        if isinstance(answer, bool) or answer not in (0, 1, None):
             raise ValueError(f"answer must be 0 ({self.classes[0]}), 1 ({self.classes[1]}) or None (not sure), "
                              f"got {answer!r}")
         if self.done:
@@ -138,6 +144,7 @@ class FlipExperiment:
 
     def save(self, path, overwrite: bool = False) -> Path:
         """Write the answers as JSON to the file ``path`` the student names; never overwrites unless asked."""
+        overwrite = check_bool("overwrite", overwrite)
         if not isinstance(path, (str, Path)) or not str(path):
             raise TypeError(f"path must be a non-empty file name (str or pathlib.Path), got {path!r}")
         p = Path(path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .checks import check_int, check_p
+from .checks import check_finite, check_images, check_int, check_labels, check_model, check_p
 from .budgets import format_p
 from .data import quantize, resize
 from .neighbours import within_between
@@ -24,8 +24,11 @@ from .spaces import ImageSpace
 def label_shares(model, images: torch.Tensor, classes: int, batch_size: int = 1024) -> torch.Tensor:
     """Share of ``images`` (k, c, n, n) that ``model`` (logits (k, classes)) puts in each class: shape (classes,)."""
     classes = check_int("classes", classes, minimum=1)
-    if images.shape[0] == 0:
-        raise ValueError("images is empty: shares of no images are undefined")
+    check_images("images", images, nonempty=True)
+    outputs = check_model(model, images, "images")
+    if outputs != classes:
+        raise ValueError(f"classes must be the model's number of outputs ({outputs}), got {classes}")
+    batch_size = check_int("batch_size", batch_size, minimum=1)
     labels = torch.cat([model(images[s:s + batch_size]).argmax(dim=1) for s in range(0, images.shape[0], batch_size)])
     return torch.bincount(labels, minlength=classes).double() / images.shape[0]
 
@@ -33,6 +36,8 @@ def label_shares(model, images: torch.Tensor, classes: int, batch_size: int = 10
 def share_of_space(count: int, space: ImageSpace) -> float:
     """log10 of the share of the space that ``count`` distinct images occupy: log10(count) - N log10(levels)."""
     count = check_int("count", count, minimum=1)
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     return math.log10(count) - space.num_entries * math.log10(space.levels)
 
 
@@ -66,7 +71,13 @@ def distance_rows(name: str, images: torch.Tensor, labels: torch.Tensor, ns, lev
     """Median within- and between-class nearest-neighbour distances of ``images`` (k, c, h, w) in [0, 1] after
     resizing to each n in ``ns`` and quantising to each L in ``levels_list`` (None keeps the intensities), for
     each p in ``ps``; each row carries the theorem's budget (c = 1) and the diameter of that space."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {name!r}")
+    check_images("images", images, nonempty=True)
+    check_labels("labels", labels, k=images.shape[0], device=images.device)
     ps = [check_p(p) for p in ps]
+    levels_list = [None if L is None else check_int("levels", L, minimum=2) for L in levels_list]
+    batch_size = check_int("batch_size", batch_size, minimum=1)
     rows = []
     for n in ns:
         small = resize(images, check_int("n", n, minimum=1))
@@ -98,14 +109,25 @@ def nn_margin(queries: torch.Tensor, references: torch.Tensor, labels: torch.Ten
     p = check_p(p)
     if 0 < p < 1:
         raise ValueError(f"p must be 0 or >= 1 (a metric, so the triangle inequality holds), got {p}")
-    from .neighbours import pairwise
+    from .neighbours import _check_pair, _pairwise, first_min
+    _check_pair(queries, references)
+    check_labels("labels", labels, k=references.shape[0], device=references.device)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    classes = torch.unique(labels)  # sorted: ties between classes go to the lowest label
+    if classes.numel() < 2:
+        raise ValueError(f"labels must hold at least two classes (a margin needs another class), got "
+                         f"{classes.tolist()}")
     out_labels, radii = [], []
-    classes = torch.unique(labels)
     for s in range(0, queries.shape[0], batch_size):
-        d = pairwise(queries[s:s + batch_size], references, p)
-        # nearest distance to each class: (k, classes)
+        d = _pairwise(queries[s:s + batch_size], references, p)
+        # nearest distance to each class: (k, classes); a minimum's value does not depend on tie-breaking
         per_class = torch.stack([d[:, labels == c].min(dim=1).values for c in classes], dim=1)
-        two = per_class.topk(2, dim=1, largest=False)
-        out_labels.append(classes[two.indices[:, 0]])
-        radii.append((two.values[:, 1] - two.values[:, 0]) / 2)
+        a, j = first_min(per_class)  # the lowest class index among equally near classes, on every device
+        others = per_class.scatter(1, j[:, None], math.inf)
+        b = others.min(dim=1).values
+        out_labels.append(classes[j])
+        radii.append((b - a) / 2)
+    if not out_labels:
+        return (torch.empty(0, dtype=labels.dtype, device=queries.device),
+                torch.empty(0, dtype=queries.dtype, device=queries.device))
     return torch.cat(out_labels), torch.cat(radii)

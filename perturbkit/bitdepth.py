@@ -23,12 +23,13 @@ import numpy as np
 import torch
 from scipy.stats import norm
 
-from .checks import check_int, check_p
+from .checks import check_device, check_int, check_p, check_radii
 from .attacks import minimal_perturbation
 from .bounds import cube_l2_bound
 from .census import label_space, robustness
 from .data import quantize
-from .models import predict
+from .checks import check_data, check_labels, check_model
+from .models import _predict
 from .scaling import sum_robustness
 from .spaces import ImageSpace
 
@@ -50,12 +51,19 @@ def census_by_levels(n: int, levels_list, classifier, p: float = 2.0, device=Non
     space must fit in memory: the census refuses (MemoryError) otherwise.
     """
     p = check_p(p)
+    n = check_int("n", n, minimum=1)
+    device = check_device(device)
+    if not callable(classifier):
+        raise TypeError(f"classifier must be a callable from images to labels, got {classifier!r}")
     out = []
     for L in levels_list:
         space = ImageSpace(n, check_int("levels", L, minimum=2))
         labels = label_space(classifier, space, device=device, progress=False)
         r = robustness(labels, space, p).double()
         r = r[torch.isfinite(r)]
+        if r.numel() == 0:  # one class only: no image can be moved out of it
+            out.append(LevelSummary(space.levels, math.inf, math.inf, 0))
+            continue
         out.append(LevelSummary(space.levels, float(r.median()), float(r.mean()), int(r.numel())))
     return out
 
@@ -68,21 +76,31 @@ def sum_by_levels(ns, levels_list, p: float, samples: int = 2000, seed: int = 0,
 
 def share_above(values: torch.Tensor, radii) -> np.ndarray:
     """Share of ``values`` strictly greater than each radius (the robust share of the images measured)."""
-    v = np.sort(np.asarray(torch.as_tensor(values, dtype=torch.float64).cpu()))
-    radii = np.asarray(radii, dtype=float)
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"values must be a tensor or sequence of numbers, got {values!r}")
+    try:
+        v = torch.as_tensor(values, dtype=torch.float64).detach().cpu().reshape(-1)
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise TypeError(f"values must be a tensor or sequence of numbers, got {type(values).__name__}") from e
+    if v.numel() == 0:
+        raise ValueError("values is empty: the share of no values is undefined")
+    if bool(torch.isnan(v).any()):
+        raise ValueError("values contains NaN; robustness values are >= 0 or inf")
+    v = np.sort(v.numpy())
+    radii = check_radii("radii", radii, negative_ok=True)
     return 1.0 - np.searchsorted(v, radii, side="right") / len(v)
 
 
 def cube_bound_two_classes(r) -> np.ndarray:
     """The course's continuous-cube bound for a two-class split into halves: at most 2*Phi(-sqrt(2 pi) r) of all
     images lie more than r (l2) from the other class (each half contributes at most Phi(-sqrt(2 pi) r))."""
-    return np.minimum(1.0, 2 * np.asarray(cube_l2_bound(np.asarray(r, dtype=float))))
+    return np.minimum(1.0, 2 * np.asarray(cube_l2_bound(check_radii("r", r))))
 
 
 def cube_sum_share(r) -> np.ndarray:
     """Share of the continuous cube [0,1]^N farther than r (l2) from the sum classifier's boundary, for large N:
     |S - N/2| / sqrt(N) > r with S - N/2 approximately Normal(0, N/12), i.e. 2*Phi(-sqrt(12) r)."""
-    return 2 * norm.cdf(-math.sqrt(12) * np.asarray(r, dtype=float))
+    return 2 * norm.cdf(-math.sqrt(12) * check_radii("r", r))
 
 
 @dataclass(frozen=True)
@@ -101,10 +119,14 @@ def quantised_model_robustness(model, x: torch.Tensor, y: torch.Tensor, levels_l
     quantised images) the smallest d_p perturbation that the lattice-aware attack finds (perturbed images stay on
     the L-level lattice). Medians are over the successful attacks."""
     images = check_int("images", images, minimum=1)
+    steps = check_int("steps", steps, minimum=0)
+    p = check_p(p)
+    check_data(x, y)
+    check_labels("y", y, classes=check_model(model, x))
     out = []
     for L in levels_list:
         q = quantize(x, check_int("levels", L, minimum=2))
-        pred = predict(model, q)
+        pred = _predict(model, q, 1024)
         right = pred == y
         xs, ys = q[right][:images], y[right][:images]
         r = minimal_perturbation(model, xs, ys, p, steps=steps, levels=L)

@@ -13,18 +13,13 @@ import math
 import numpy as np
 from scipy import stats
 
-from .checks import check_int, check_p
+from .checks import check_int, check_p, check_radii
 
 __all__ = ["harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound", "pnorm_budget"]
 
 
 def _radii(name: str, t, integer: bool = False) -> np.ndarray:
-    a = np.asarray(t, dtype=np.float64)
-    if np.isnan(a).any() or (a < 0).any():
-        raise ValueError(f"{name} must be >= 0 (and not NaN), got {t!r}")
-    if integer and (a != np.floor(a)).any():
-        raise ValueError(f"{name} counts changed entries and must be a whole number, got {t!r}")
-    return a
+    return check_radii(name, t, integer=integer)
 
 
 def _out(a: np.ndarray, like):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .checks import check_p
+from .checks import check_p, check_real
 from .spaces import ImageSpace
 
 
@@ -20,6 +20,8 @@ def format_p(p: float) -> str:
 
 def log10_size(space: ImageSpace) -> float:
     """log10 of the number of images, levels ** N (exact enough for printing, no huge integers)."""
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     return space.num_entries * math.log10(space.levels)
 
 
@@ -55,6 +57,7 @@ def space_numbers(n: int, levels: int = 2, channels: int = 1, p: float = 2, c: f
     """The numbers of ImageSpace(n, levels, channels) for p: N, log10 of the size, diameter and budget(p, c)."""
     space = ImageSpace(n, levels, channels)
     p = check_p(p)
+    c = check_real("c", c, minimum=0, min_open=True)
     return SpaceNumbers(n=space.n, levels=space.levels, channels=space.channels, p=p,
                         num_entries=space.num_entries, log10_size=log10_size(space),
                         diameter=space.diameter(p), budget=space.budget(p, c))
@@ -62,6 +65,11 @@ def space_numbers(n: int, levels: int = 2, channels: int = 1, p: float = 2, c: f
 
 def budget_curves(ns, ps, channels: int = 1, c: float = 1.0) -> dict[float, dict[str, list[float]]]:
     """For each p: lists of diameter, budget and budget/diameter over the side lengths ``ns``."""
+    for name, seq in (("ns", ns), ("ps", ps)):
+        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__iter__"):
+            raise TypeError(f"{name} must be a sequence, got {seq!r}")
+        if len(list(seq)) == 0:
+            raise ValueError(f"{name} is empty: give at least one value")
     out = {}
     for p in ps:
         rows = [space_numbers(n, 2, channels, p, c) for n in ns]

@@ -100,8 +100,10 @@ def check_p(p, name: str = "p") -> float:
     return p
 
 
-def check_radii(name: str, t, integer: bool = False, finite: bool = False, empty_ok: bool = True) -> np.ndarray:
-    """A number or a sequence of radii as a float64 array: >= 0, no NaN (and whole numbers when ``integer``)."""
+def check_radii(name: str, t, integer: bool = False, finite: bool = False, empty_ok: bool = True,
+                negative_ok: bool = False) -> np.ndarray:
+    """A number or a sequence of radii as a float64 array: >= 0 (unless ``negative_ok``), no NaN (and whole
+    numbers when ``integer``)."""
     if isinstance(t, (str, bytes)) or t is None or isinstance(t, (bool, np.bool_)):
         raise TypeError(f"{name} must be a number or a sequence of numbers, got {_describe(t)}")
     if isinstance(t, torch.Tensor):
@@ -114,7 +116,7 @@ def check_radii(name: str, t, integer: bool = False, finite: bool = False, empty
         raise TypeError(f"{name} must be a number or a sequence of numbers, got {_describe(t)}")
     if not empty_ok and a.size == 0:
         raise ValueError(f"{name} must hold at least one value, got an empty sequence")
-    if np.isnan(a).any() or (a < 0).any():
+    if np.isnan(a).any() or (not negative_ok and (a < 0).any()):
         raise ValueError(f"{name} must be >= 0 (and not NaN), got {_describe(t)}")
     if finite and np.isinf(a).any():
         raise ValueError(f"{name} must be finite, got {_describe(t)}")

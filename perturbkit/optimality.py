@@ -15,7 +15,7 @@ import torch
 from scipy.signal import fftconvolve
 from scipy.stats import binom
 
-from .checks import check_int, check_finite
+from .checks import check_images, check_int, check_radii, check_real
 
 
 def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:
@@ -52,11 +52,12 @@ def near_boundary_share(n: int, t, levels: int = 2, channels: int = 1) -> np.nda
     changed entries: P(steps_to_cross <= t*K). Exact for binary images (one change = one step). ``t`` may be an
     array; returns an array of the same shape."""
     n = check_int("n", n, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
     channels = check_int("channels", channels, minimum=1)
     N = channels * n * n
     K = levels - 1
+    t = check_radii("t", t)
     pmf, need = level_sum_pmf(N, levels), steps_to_cross(N, levels)
-    t = np.asarray(t, dtype=float)
     return (pmf[None, :] * (need[None, :] <= K * t.reshape(-1, 1))).sum(axis=1).reshape(t.shape)
 
 
@@ -64,9 +65,10 @@ def hamming_ball(radius: int, level: float = 1.0):
     """Classifier: label 1 when at most ``radius`` entries differ from ``level`` (the ball of that d_0 radius around
     the constant image), else 0. On binary images with level 1 and radius ceil(N/2) - 1 this is majority."""
     radius = check_int("radius", radius, minimum=0)
+    level = check_real("level", level, 0.0, 1.0)
 
     def classify(images: torch.Tensor) -> torch.Tensor:
-        check_finite("images", images)
+        check_images("images", images)
         differ = ((images - level).abs() > 1e-6).flatten(1).sum(dim=1)
         return (differ <= radius).to(torch.int64)
 

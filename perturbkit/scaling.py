@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from scipy.stats import linregress
 
-from .checks import check_int, check_p
+from .checks import check_device, check_int, check_p, check_real
 from .attacks.sum_exact import sum_classifier_sizes
 from .budgets import format_p
 from .spaces import ImageSpace
@@ -42,6 +42,7 @@ def random_level_counts(n: int, levels: int = 2, samples: int = 1000, seed: int 
     space = ImageSpace(n, levels, channels)
     samples = check_int("samples", samples, minimum=1)
     seed = check_int("seed", seed, minimum=0)
+    device = check_device(device)
     rng = np.random.default_rng([seed, space.n, space.levels, space.channels])
     counts = rng.multinomial(space.num_entries, np.full(space.levels, 1.0 / space.levels), size=samples)
     return torch.from_numpy(counts.astype(np.int64)).to(device)
@@ -58,10 +59,19 @@ def fit_slope(ns, values, n_min: int = 1) -> tuple[float, float]:
 
     Returns (slope, intercept). Needs at least two distinct n >= n_min and positive values.
     """
-    ns = np.asarray(ns, dtype=float)
-    values = np.asarray(values, dtype=float)
+    n_min = check_real("n_min", n_min)
+    try:
+        ns = np.asarray(ns, dtype=float)
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"ns and values must be sequences of numbers, got {ns!r} and {values!r}") from e
     if ns.shape != values.shape or ns.ndim != 1:
         raise ValueError(f"ns and values must be 1-d and of the same length, got shapes {ns.shape} and {values.shape}")
+    if not (np.isfinite(ns).all() and np.isfinite(values).all()):
+        raise ValueError(f"ns and values must be finite (no NaN or inf), got n = {ns.tolist()} and values = "
+                         f"{values.tolist()}")
+    if (ns <= 0).any():
+        raise ValueError(f"ns must be positive (log scale), got {ns.tolist()}")
     keep = ns >= n_min
     if len(np.unique(ns[keep])) < 2:
         raise ValueError(f"fit_slope needs at least two distinct n >= n_min={n_min}, got n = {ns.tolist()}")
@@ -107,9 +117,20 @@ def scaling_curve(ns, values, p: float, label: str = "", band=(0.1, 0.9), n_min:
     """Summarise per-image robustness ``values[i]`` (any 1-d sequence or tensor) measured at size ``ns[i]``."""
     p = check_p(p)
     ns = tuple(check_int("n", n, minimum=1) for n in ns)
+    if isinstance(label, bool) or not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {label!r}")
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"values must be a sequence with one set of values per n, got {type(values).__name__}")
     if len(ns) != len(values):
         raise ValueError(f"need one set of values per n: {len(ns)} n but {len(values)} sets of values")
-    lo, hi = (float(b) for b in band)
+    if not hasattr(band, "__len__") or len(band) != 2:
+        raise ValueError(f"band must be two quantiles (lo, hi), got {band!r}")
+    lo, hi = (check_real("band", b) for b in band)
+    n_min = check_int("n_min", n_min, minimum=1)
+    for v in values:
+        vt = torch.as_tensor(v, dtype=torch.float64) if not isinstance(v, torch.Tensor) else v.to(torch.float64)
+        if vt.numel() == 0 or bool(torch.isnan(vt).any()):
+            raise ValueError("values must be non-empty and free of NaN for every n")
     if not 0 <= lo < 0.5 < hi <= 1:
         raise ValueError(f"band must be two quantiles lo < 0.5 < hi in [0, 1], got {band}")
     qs = np.array([np.quantile(np.asarray(torch.as_tensor(v, dtype=torch.float64).cpu()), [lo, 0.5, hi])

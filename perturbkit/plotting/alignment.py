@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
 
+from ..checks import check_images
 from .images import show_image
 
 
@@ -12,6 +13,15 @@ def perturbation_rows(x: torch.Tensor, results: dict, labels=None, size: float =
     """One column per image of ``x`` (k, 1, n, n); first row the images, then for each model name in ``results``
     (mapping name -> adversarial images (k, 1, n, n)) its perturbation (red +, blue -, each scaled to its own
     largest entry) and the perturbed image. ``labels`` optionally maps name -> new labels (k,) for titles."""
+    check_images("x", x, nonempty=True)
+    if not isinstance(results, dict):
+        raise TypeError(f"results must be a dict name -> adversarial images, got {type(results).__name__}")
+    for name, adv in results.items():
+        check_images(f"results[{name!r}]", adv)
+        if adv.shape != x.shape:
+            raise ValueError(f"results[{name!r}] must have the shape of x {tuple(x.shape)}, got {tuple(adv.shape)}")
+        if labels is not None and (name not in labels or len(labels[name]) != x.shape[0]):
+            raise ValueError(f"labels must map {name!r} to one label per image ({x.shape[0]})")
     k = x.shape[0]
     rows = 1 + 2 * len(results)
     fig, axes = plt.subplots(rows, k, figsize=(size * k + 1.4, size * rows), squeeze=False)

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from ..budgets import format_p
+from ..checks import check_finite, check_int, check_p, check_real, check_tensor
 from .images import show_image
 
 
@@ -18,6 +19,13 @@ def perturbation_panel(x: torch.Tensor, x_adv: torch.Tensor, probs: torch.Tensor
 
     The difference is drawn on a symmetric red-blue scale around 0 so that brightening and darkening are distinct.
     """
+    for name, t, dim in (("x", x, 3), ("x_adv", x_adv, 3), ("probs", probs, 1), ("probs_adv", probs_adv, 1)):
+        check_finite(name, t)
+        if t.dim() != dim:
+            raise ValueError(f"{name} must have {dim} dimension(s), got shape {tuple(t.shape)}")
+    if x.shape != x_adv.shape or probs.shape != probs_adv.shape or probs.numel() == 0:
+        raise ValueError(f"x and x_adv, probs and probs_adv must match in shape (probs non-empty), got "
+                         f"{tuple(x.shape)}, {tuple(x_adv.shape)}, {tuple(probs.shape)}, {tuple(probs_adv.shape)}")
     diff = (x_adv - x).detach().cpu()
     fig, axes = plt.subplots(1, 4, figsize=(10, 2.6), gridspec_kw={"width_ratios": [1, 1, 1, 1.8]})
     pc, pa = int(probs.argmax()), int(probs_adv.argmax())
@@ -41,6 +49,12 @@ def perturbation_panel(x: torch.Tensor, x_adv: torch.Tensor, probs: torch.Tensor
 
 def robustness_curves(curves: dict, units: dict | None = None):
     """Robust accuracy against budget, one panel per norm. ``curves`` maps p to (budgets, accuracies) sequences."""
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError(f"curves must be a non-empty dict p -> (budgets, accuracies), got {curves!r}")
+    for p, v in curves.items():
+        check_p(p)
+        if not hasattr(v, "__len__") or len(v) != 2 or len(v[0]) != len(v[1]):
+            raise ValueError(f"curves[{p!r}] must be (budgets, accuracies) of the same length, got {v!r}")
     fig, axes = plt.subplots(1, len(curves), figsize=(3.0 * len(curves), 2.8), squeeze=False)
     for ax, (p, (eps, acc)) in zip(axes[0], curves.items()):
         ax.plot(np.asarray(eps, dtype=float), np.asarray(acc, dtype=float), "o-")
@@ -59,6 +73,14 @@ def minimal_size_histograms(sizes: dict, diameters: dict, bins: int = 20):
     ``sizes`` maps p to a tensor of sizes (inf where the attack failed: left out), ``diameters`` p to the diameter
     in the same units. The median is marked.
     """
+    if not isinstance(sizes, dict) or not sizes:
+        raise ValueError(f"sizes must be a non-empty dict p -> tensor of sizes, got {sizes!r}")
+    if not isinstance(diameters, dict) or set(diameters) != set(sizes):
+        raise ValueError(f"diameters must have the same keys (p values) as sizes, got {diameters!r}")
+    bins = check_int("bins", bins, minimum=1)
+    for p, s in sizes.items():
+        check_tensor(f"sizes[{p!r}]", s, floating=True)
+        check_real(f"diameters[{p!r}]", diameters[p], minimum=0, min_open=True)
     fig, axes = plt.subplots(1, len(sizes), figsize=(3.0 * len(sizes), 2.8), squeeze=False)
     for ax, (p, s) in zip(axes[0], sizes.items()):
         rel = (s[torch.isfinite(s)] / diameters[p]).detach().cpu().numpy()

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 
 from .. import bounds
 from ..census import RobustShare
+from ..checks import check_int
 
 
 def plot_robust_share(rs: RobustShare, N: int, binary: bool = True, ax=None, title: str | None = None,
@@ -13,6 +14,9 @@ def plot_robust_share(rs: RobustShare, N: int, binary: bool = True, ax=None, tit
     """One curve per class of the share of the class with r_0 > t (binary: against ``harper_bound``) or of the
     share of the whole space (any levels: against ``concentration_bound``). Classes over half the space are
     dashed: the bound does not cover them. Returns the Axes."""
+    if not isinstance(rs, RobustShare):
+        raise TypeError(f"rs must be a perturbkit.census.RobustShare, got {type(rs).__name__}")
+    N = check_int("N", N, minimum=1)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     t = rs.t

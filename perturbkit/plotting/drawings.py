@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
 
+from ..checks import check_images, check_int
 from ..data import resize
 from ..drawing import ILLUSIONS, OUTLINES, draw_onto, pixel_count
 from .images import show_image
@@ -16,8 +17,10 @@ def outline_figure(name: str, n: int, photo: torch.Tensor, seed: int = 0):
     The noise is a uniformly random image (every entry uniform in [0, 1], drawn from a generator seeded with
     ``seed``); drawn pixels are set to white in every channel. Returns the Figure.
     """
-    if name not in OUTLINES:
+    if not isinstance(name, str) or name not in OUTLINES:
         raise ValueError(f"name must be one of {sorted(OUTLINES)}, got {name!r}")
+    check_images("photo", photo, dim=3)
+    seed = check_int("seed", seed, minimum=0)
     mask = OUTLINES[name](n)
     c = photo.shape[0]
     noise = torch.rand(1, c, n, n, generator=torch.Generator().manual_seed(seed))
@@ -37,8 +40,8 @@ def illusions_figure(n: int = 128):
     for front in ("lower-left", "upper-right"):
         panels.append((f"{front} face in front", ILLUSIONS["Necker cube"](n, front=front)))
     panels += [(k, f(n)) for k, f in ILLUSIONS.items() if k != "Necker cube"]
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.3 * len(panels), 2.6))
-    for ax, (title, m) in zip(axes, panels):
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.3 * len(panels), 2.6), squeeze=False)
+    for ax, (title, m) in zip(axes[0], panels):
         show_image(ax, (~m).float()[None], f"{title}\n{pixel_count(m)} pixels")
     fig.tight_layout()
     return fig

@@ -5,16 +5,20 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
 
+from ..checks import check_images, check_int, check_real
 from ..flip import FlipExperiment
 from .images import show_image
 
 
 def path_strip(path: torch.Tensor, stops: int = 8, size: float = 1.3):
     """``stops`` evenly spaced images along a path (k + 1, c, n, n), titled with the number of changed entries."""
+    check_images("path", path, nonempty=True)
+    stops = check_int("stops", stops, minimum=1)
+    size = check_real("size", size, minimum=0, min_open=True)
     k = path.shape[0] - 1
     idx = torch.linspace(0, k, stops).round().long().tolist()
-    fig, axes = plt.subplots(1, stops, figsize=(size * stops, size + 0.3))
-    for ax, i in zip(axes, idx):
+    fig, axes = plt.subplots(1, stops, figsize=(size * stops, size + 0.3), squeeze=False)
+    for ax, i in zip(axes[0], idx):
         show_image(ax, path[i], f"{i} changed")
     fig.tight_layout()
     return fig
@@ -23,6 +27,14 @@ def path_strip(path: torch.Tensor, stops: int = 8, size: float = 1.3):
 def flip_figure(exp: FlipExperiment, model_labels: torch.Tensor | None = None, n: int | None = None):
     """Left: the current image. Right: the student's answers along the path (0 = start class, 1 = end class), the
     network's verdict at every step when ``model_labels`` (k + 1,) is given, and n marked for scale."""
+    if not isinstance(exp, FlipExperiment):
+        raise TypeError(f"exp must be a perturbkit.flip.FlipExperiment, got {type(exp).__name__}")
+    if model_labels is not None and (not isinstance(model_labels, torch.Tensor) or model_labels.dim() != 1
+                                     or model_labels.shape[0] != exp.length + 1):
+        raise ValueError(f"model_labels must be a tensor of one label per step of the path ({exp.length + 1}), got "
+                         f"{getattr(model_labels, 'shape', type(model_labels).__name__)}")
+    if n is not None:
+        n = check_int("n", n, minimum=1)
     a, b = exp.classes
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(7.8, 2.7), gridspec_kw={"width_ratios": [1, 2.6]})
     show_image(ax0, exp.image(), f"step {exp.position} of {exp.length}")

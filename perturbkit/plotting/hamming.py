@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from matplotlib.collections import LineCollection
 
+from ..checks import check_int
 from ..hamming import edges, layers
 from ..spaces import ImageSpace
 
@@ -27,6 +28,15 @@ def draw_hamming_graph(space: ImageSpace, distance=None, t: int | None = None, a
     """Draw every image of ``space`` and every edge. With ``distance`` (one value per image, e.g. the distance to a
     set) and ``t``, the images with distance <= t are coloured by distance and the others drawn grey; ``glyphs``
     draws each vertex as its image (for tiny spaces). Returns the Axes."""
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
+    if t is not None:
+        t = check_int("t", t, minimum=0)
+    if distance is not None:
+        d = np.asarray(distance.detach().cpu() if isinstance(distance, torch.Tensor) else distance, dtype=float)
+        if d.shape != (space.size,) or np.isnan(d).any():
+            raise ValueError(f"distance must hold one value (not NaN) per image of {space!r} ({space.size}), got "
+                             f"shape {d.shape}")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     xy = layout(space)

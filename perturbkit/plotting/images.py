@@ -7,19 +7,32 @@ import math
 import matplotlib.pyplot as plt
 import torch
 
+from ..checks import check_int, check_real
+
 
 def _to_hwc(img: torch.Tensor):
+    if not isinstance(img, torch.Tensor):
+        raise TypeError(f"img must be a torch.Tensor of shape (h, w), (1, h, w) or (3, h, w), got "
+                        f"{type(img).__name__}")
+    if img.dim() not in (2, 3) or (img.dim() == 3 and img.shape[0] not in (1, 3)) or 0 in img.shape:
+        raise ValueError(f"img must have shape (h, w), (1, h, w) or (3, h, w) (channels first), got "
+                         f"{tuple(img.shape)}")
+    if img.dtype == torch.bool or img.is_complex():
+        raise TypeError(f"img must hold real numbers, got dtype {img.dtype}")
     x = img.detach().to("cpu", torch.float32)
-    if x.dim() == 3 and x.shape[0] in (1, 3):
+    if x.dim() == 3:
         x = x[0] if x.shape[0] == 1 else x.permute(1, 2, 0)
-    if x.dim() not in (2, 3):
-        raise ValueError(f"img must have shape (h, w), (1, h, w) or (3, h, w), got {tuple(img.shape)}")
     return x.numpy()
 
 
 def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.0, vmax: float = 1.0,
                cmap: str = "gray"):
     """Draw one image (h, w), (1, h, w) or (3, h, w) with values in [vmin, vmax] on ``ax``, without ticks."""
+    if not hasattr(ax, "imshow"):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    vmin, vmax = check_real("vmin", vmin), check_real("vmax", vmax)
+    if not vmin < vmax:
+        raise ValueError(f"vmin must be below vmax, got vmin={vmin} and vmax={vmax}")
     ax.imshow(_to_hwc(img), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -31,10 +44,18 @@ def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.
 def image_grid(images: torch.Tensor, titles=None, ncols: int = 8, size: float = 1.4, cmap: str = "gray",
                vmin: float = 0.0, vmax: float = 1.0, suptitle: str | None = None):
     """Draw images (k, c, h, w) in a grid of ``ncols`` columns; returns the Figure."""
+    if not isinstance(images, torch.Tensor) or images.dim() not in (3, 4):
+        raise ValueError(f"images must be a tensor (k, c, h, w) or (k, h, w), got "
+                         f"{tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__}")
     k = images.shape[0]
     if k == 0:
         raise ValueError("images is empty: nothing to draw")
-    ncols = min(ncols, k)
+    ncols = min(check_int("ncols", ncols, minimum=1), k)
+    size = check_real("size", size, minimum=0, min_open=True)
+    if titles is not None and (isinstance(titles, str) or len(titles) != k):
+        raise ValueError(f"titles must be a sequence of one title per image ({k}), got {titles!r}")
+    for i in range(k):
+        _to_hwc(images[i])
     nrows = math.ceil(k / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)),
                              squeeze=False)

@@ -11,6 +11,11 @@ from ..natural import DistanceRow
 def distance_scales(rows: list[DistanceRow], title: str | None = None):
     """One panel per p: median between-class nearest-neighbour distance, the budget and the diameter against n,
     each divided by the diameter (log scale), one line per bit depth. Returns the Figure."""
+    if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows must be a list of DistanceRow, got {type(rows).__name__}")
+    rows = list(rows)
+    if not rows or not all(isinstance(r, DistanceRow) for r in rows):
+        raise ValueError("rows must be a non-empty list of DistanceRow (from perturbkit.natural.distance_rows)")
     ps = sorted({r.p for r in rows})
     fig, axes = plt.subplots(1, len(ps), figsize=(3.1 * len(ps), 2.9), squeeze=False)
     for ax, p in zip(axes[0], ps):

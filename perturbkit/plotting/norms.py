@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from ..budgets import format_p
+from ..checks import check_int, check_p
 from ..norms import size
 
 
@@ -20,8 +21,12 @@ def plot_unit_balls(ps=(0.5, 1, 2, math.inf), grid: int = 401):
     xs = torch.linspace(-1.2, 1.2, grid, dtype=torch.float64)
     X, Y = torch.meshgrid(xs, xs, indexing="xy")
     pts = torch.stack([X.reshape(-1), Y.reshape(-1)], dim=1)
-    fig, axes = plt.subplots(1, len(ps), figsize=(2.6 * len(ps), 2.8))
-    for ax, p in zip(axes, ps):
+    ps = [check_p(p) for p in ps]
+    if not ps:
+        raise ValueError("ps is empty: give at least one p")
+    grid = check_int("grid", grid, minimum=2)
+    fig, axes = plt.subplots(1, len(ps), figsize=(2.6 * len(ps), 2.8), squeeze=False)
+    for ax, p in zip(axes[0], ps):
         inside = (size(pts, p) <= 1).reshape(grid, grid).numpy()
         ax.contourf(X.numpy(), Y.numpy(), inside, levels=[0.5, 1.5], colors=["tab:blue"], alpha=0.6)
         ax.axhline(0, color="k", lw=0.5)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..checks import check_int, check_radii
 from ..optimality import level_sum_pmf
 
 
 def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None):
     """Distribution of (sum - threshold) / n for random n-by-n images: the same bell at every n, so the sum sits
     within a few n of the threshold and only a vanishing share sits within o(n). Returns the Axes."""
+    levels = check_int("levels", levels, minimum=2)
+    ns = [check_int("n", n, minimum=1) for n in ns]
+    if not ns:
+        raise ValueError("ns is empty: give at least one n")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     K = levels - 1
@@ -31,9 +36,16 @@ def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None):
 def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", ax=None, title: str | None = None):
     """One step curve per entry of ``shares`` (label -> share of the class with robustness > t, per t), and the
     bound as a dashed black line. Returns the Axes."""
+    if not isinstance(shares, dict) or not shares:
+        raise ValueError(f"shares must be a non-empty dict name -> share per t, got {type(shares).__name__}")
+    t = check_radii("t", t, negative_ok=True)
+    for name, share in shares.items():
+        if np.shape(share) != t.shape:
+            raise ValueError(f"shares[{name!r}] must have one value per t ({t.shape}), got shape {np.shape(share)}")
+    if bound is not None and np.shape(bound) != t.shape:
+        raise ValueError(f"bound must have one value per t ({t.shape}), got shape {np.shape(bound)}")
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.6))
-    t = np.asarray(t)
     for i, (name, share) in enumerate(shares.items()):
         # earlier curves drawn thicker, so that identical curves (e.g. two names for one split) stay visible
         ax.step(t, share, where="post", lw=max(3.5 - 0.4 * i, 1.0), color=f"C{i % 10}", label=name)

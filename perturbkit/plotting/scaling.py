@@ -6,7 +6,22 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..budgets import format_p
-from ..scaling import predicted_slope
+from ..checks import check_int
+from ..scaling import ScalingCurve, predicted_slope
+
+
+def _check_curves(curves) -> list:
+    if isinstance(curves, ScalingCurve):
+        curves = [curves]
+    if isinstance(curves, (str, bytes)) or not hasattr(curves, "__iter__"):
+        raise TypeError(f"curves must be a sequence of ScalingCurve, got {type(curves).__name__}")
+    curves = list(curves)
+    if not curves:
+        raise ValueError("curves is empty: give at least one ScalingCurve")
+    for c in curves:
+        if not isinstance(c, ScalingCurve):
+            raise TypeError(f"curves must hold ScalingCurve objects (from perturbkit.scaling), got {type(c).__name__}")
+    return curves
 
 
 def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = True):
@@ -14,6 +29,7 @@ def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = Tru
 
     Returns the Axes. Curves with zero values anywhere are drawn on a symlog-free log axis after dropping zeros.
     """
+    curves = _check_curves(curves)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.2, 3.8))
     for i, c in enumerate(curves):
@@ -38,6 +54,8 @@ def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = Tru
 
 def plot_scaling_panels(curves, levels: int = 2, title: str | None = None):
     """Two panels: robustness against n (log-log, with fits) and robustness / diameter against n. Returns the Figure."""
+    curves = _check_curves(curves)
+    levels = check_int("levels", levels, minimum=2)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     plot_scaling(curves, ax=left, title="median minimal perturbation, 10-90% band")
     for i, c in enumerate(curves):

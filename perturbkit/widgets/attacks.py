@@ -8,6 +8,8 @@ import ipywidgets as W
 import torch
 
 from ..attacks import pgd
+from ..attacks._common import check_attack_p
+from ..checks import check_images, check_int, check_real
 from ..budgets import format_p
 from ..norms import distance
 from ..plotting.attacks import perturbation_panel
@@ -25,10 +27,12 @@ def attack_example(model, x: torch.Tensor, y: torch.Tensor, index: int, p: float
     means a comparable share of the space in every norm. Returns a dict: eps, original and perturbed image (c, n, n),
     probabilities before and after (classes,), labels, and the size of the perturbation actually used.
     """
-    if not 0 <= index < x.shape[0]:
-        raise ValueError(f"index must be in 0..{x.shape[0] - 1}, got {index}")
-    if not 0 <= fraction <= 1:
-        raise ValueError(f"fraction must be in [0, 1], got {fraction}")
+    check_images("x", x, nonempty=True)
+    index = check_int("index", index, minimum=0, maximum=x.shape[0] - 1)
+    fraction = check_real("fraction", fraction, 0.0, 1.0)
+    p = check_attack_p(p)
+    if x.shape[2] != x.shape[3]:
+        raise ValueError(f"x must hold square images (k, c, n, n), got {tuple(x.shape)}")
     c, n, _ = x[0].shape
     eps = fraction * ImageSpace(n, channels=c).diameter(p)
     if p == 0:

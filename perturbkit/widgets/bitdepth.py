@@ -16,8 +16,9 @@ from .live import LiveView
 def bitdepth_view(bits: int, n: int, samples: int = 2000, seed: int = 0):
     """(text, fig) for bit depth ``bits`` (L = 2**bits levels) and n-by-n images: medians of the exact minimal l2
     and l0 perturbations of the sum classifier over ``samples`` random images, and the l2 robust-share curve."""
-    bits = check_int("bits", bits, minimum=1)
+    bits = check_int("bits", bits, minimum=1, maximum=16)
     n = check_int("n", n, minimum=1)
+    samples = check_int("samples", samples, minimum=1)
     L = 2**bits
     l2 = sum_robustness(n, 2.0, levels=L, samples=samples, seed=seed)
     l0 = sum_robustness(n, 0.0, levels=L, samples=samples, seed=seed)

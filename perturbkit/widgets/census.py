@@ -7,14 +7,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import bounds
+from ..checks import check_int
 from ..census import RobustShare
 from ..plotting.census import plot_robust_share
 
 
 def census_view(name: str, t: int, results: dict[str, RobustShare], N: int):
     """Text and figure for one classifier (a key of ``results``, binary census of N entries) at radius t."""
-    if name not in results:
+    if not isinstance(results, dict):
+        raise TypeError(f"results must be a dict name -> RobustShare, got {type(results).__name__}")
+    if not isinstance(name, str) or name not in results:
         raise ValueError(f"name must be one of {sorted(results)}, got {name!r}")
+    N = check_int("N", N, minimum=1)
+    t = check_int("t", t, minimum=0, maximum=N)
     rs = results[name]
     j = int(np.searchsorted(rs.t, t))
     lines = [f"{name}, t = {t}: Harper bound {bounds.harper_bound(N, t):.4f} for classes of at most half the space"]

@@ -12,7 +12,7 @@ from .output_panel import show
 
 def outline_view(n: int, name: str, photo: torch.Tensor, seed: int = 0):
     """What the explorer shows for one setting: (the report line, the figure). Pure apart from drawing."""
-    return outline_report(name, n), outline_figure(name, n, photo, seed)
+    return outline_report(name, n), outline_figure(name, n, photo, seed)  # both check their arguments
 
 
 class OutlineExplorer(W.VBox):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipywidgets as W
 import torch
 
+from ..checks import check_int
 from ..flip import FlipExperiment
 from ..plotting.flip import flip_figure
 from .output_panel import show
@@ -13,6 +14,12 @@ from .output_panel import show
 
 def flip_report(exp: FlipExperiment, model_flip: int | None = None, n: int | None = None) -> str:
     """The text the widget shows: progress, and once answered, where the student (and the network) flipped."""
+    if not isinstance(exp, FlipExperiment):
+        raise TypeError(f"exp must be a perturbkit.flip.FlipExperiment, got {type(exp).__name__}")
+    if model_flip is not None:
+        model_flip = check_int("model_flip", model_flip, minimum=0)
+    if n is not None:
+        n = check_int("n", n, minimum=1)
     a, b = exp.classes
     lines = [f"path from a {a} to a {b}: {exp.length} single-pixel changes; shown in jumps of {exp.step}"]
     if not exp.done:

@@ -6,6 +6,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import torch
 
+from ..checks import check_int
 from ..hamming import distance_to_set
 from ..plotting.hamming import draw_hamming_graph
 from ..plotting.images import show_image
@@ -25,13 +26,14 @@ PICTURES = {
 
 def picture_index(name: str) -> int:
     """Index in SPACE of a named picture."""
-    if name not in PICTURES:
+    if not isinstance(name, str) or name not in PICTURES:
         raise ValueError(f"picture must be one of {sorted(PICTURES)}, got {name!r}")
     return int(PICTURES[name].replace(" ", ""), 2)
 
 
 def neighbourhood_view(t: int, first: str = "cross", second: str = "(none)"):
     """Text and figure: the radius-t neighbourhood of the picked images in the graph of all 512 3x3 images."""
+    t = check_int("t", t, minimum=0)
     names = [first] + ([second] if second != "(none)" else [])
     member = torch.zeros(SPACE.size, dtype=torch.bool)
     for name in names:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 import ipywidgets as W
 import matplotlib.pyplot as plt
 
+from ..checks import check_int
+
 
 def figure_png(fig, dpi: int = 90) -> bytes:
     """The figure as PNG bytes; the figure is closed so that it is not also shown inline."""
@@ -31,6 +33,11 @@ class LiveView(W.VBox):
     """
 
     def __init__(self, view: Callable, controls: dict, per_row: int = 2, extra: list | None = None):
+        if not callable(view):
+            raise TypeError(f"view must be a callable returning (text, fig), got {type(view).__name__}")
+        if not isinstance(controls, dict):
+            raise TypeError(f"controls must be a dict keyword -> widget, got {type(controls).__name__}")
+        per_row = check_int("per_row", per_row, minimum=1)
         self.view = view
         self.controls = controls
         self.text = W.HTML()

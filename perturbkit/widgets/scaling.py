@@ -6,6 +6,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 
 from ..budgets import format_p
+from ..checks import check_p
 from ..plotting.scaling import plot_scaling
 from ..scaling import slope_table
 from .live import LiveView
@@ -18,7 +19,10 @@ def scaling_view(p: float, classifier: str, results: dict):
     Returns (text, fig): the slope table line for (classifier, p) and the curve on log-log axes, with the sum
     classifier's curve for the same p drawn too as the reference (when the choice is not the sum classifier).
     """
-    if classifier not in results:
+    if not isinstance(results, dict) or not results:
+        raise ValueError(f"results must be a non-empty dict classifier name -> {{p: ScalingCurve}}, got {results!r}")
+    p = check_p(p)
+    if not isinstance(classifier, str) or classifier not in results:
         raise ValueError(f"classifier must be one of {sorted(results)}, got {classifier!r}")
     curves = results[classifier]
     if p not in curves:

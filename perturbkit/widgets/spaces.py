@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from ..budgets import space_numbers
+from ..checks import check_images, check_int
 from ..data import quantize, resize
 from ..plotting.images import show_image
 from ..spaces import ImageSpace
@@ -22,6 +23,11 @@ def explorer_view(n: int, levels: int, channels: int, p: float, digit: torch.Ten
     and quantised to the same space when ``digit`` (1, h, w) is given). Pure apart from drawing."""
     numbers = space_numbers(n, levels, channels, p)
     space = ImageSpace(n, levels, channels)
+    seed = check_int("seed", seed, minimum=0)
+    if digit is not None:
+        check_images("digit", digit, dim=3)
+        if digit.shape[0] != 1:
+            raise ValueError(f"digit must be one grey image (1, h, w), got shape {tuple(digit.shape)}")
     img = space.sample(1, generator=torch.Generator().manual_seed(seed))[0]
     panels = [(img, "a uniformly random image")]
     if digit is not None:

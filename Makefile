@@ -3,26 +3,45 @@
 PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
+LSTAMP   := $(VENV)/.installed-course
 STAMP    := $(VENV)/.installed
 BSTAMP   := $(VENV)/.installed-bench
+KSTAMP   := $(VENV)/.installed-book
+MATHJAX  := build/book-vendor/node_modules/mathjax/es5/tex-chtml.js
 PORT     ?= 8888
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# One pytest worker per core and cores / workers torch threads in each worker and lesson kernel: never more
+# threads than cores (oversubscribed BLAS/OpenMP threads make the suite several times slower).
+NPROC    := $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+WORKERS  ?= $(NPROC)
+THREADS  ?= $(shell t=$$(( $(NPROC) / $(WORKERS) )); [ $$t -ge 1 ] && echo $$t || echo 1)
+PYTEST   := OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 NBVAL    := --nbval --nbval-current-env --nbval-sanitize-with lessons/sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test notebooks bench test-browser install clean help
+.PHONY: lab test test-portable test-retrain notebooks bench test-browser install constraints clean help
 
 help:
 	@echo "make lab           open JupyterLab on lessons/ (creates .venv on first use)"
 	@echo "make test          unit tests + nbval regression of every lesson"
+	@echo "make test-portable the lessons' nbval once more on torch's plain (non-vectorised) CPU kernels, one thread"
+	@echo "make test-retrain  retrain every shipped network and compare with its stored accuracy (minutes)"
 	@echo "make notebooks     re-execute every lesson in place from a fresh kernel"
 	@echo "make bench         run benchmarks/ (installs the benchmark peers)"
 	@echo "make test-browser  run every lesson in JupyterLab in headless Chromium"
+	@echo "make book          build the course as a static site in build/book/html (no lesson is run)"
+	@echo "make test-book     check every page of the built book in headless Chromium"
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+# A learner's install (`make lab`): the package and JupyterLab only.
+$(LSTAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course]'
+	@touch $@
+
+# Everything `make test` needs on top: pytest, nbval, playwright, hypothesis.
+$(STAMP): $(LSTAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test]'
 	@touch $@
 
@@ -32,12 +51,21 @@ $(BSTAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --no-deps 'torchattacks==3.5.1'
 	@touch $@
 
-lab: $(STAMP)
+lab: $(LSTAMP)
 	@echo "Starting JupyterLab on lessons/ at http://127.0.0.1:$(PORT)/lab (the token is in the URL printed below)"
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=lessons
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests lessons
+	$(PYTEST) -m "not slow" $(NBVAL) tests lessons
+
+# The same lessons on another floating-point path: torch's non-vectorised CPU kernels and one thread per kernel.
+# Exact outputs must still match byte for byte and every claim must still hold.
+test-portable: $(STAMP)
+	ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n $(WORKERS) \
+		--dist loadfile $(NBVAL) lessons
+
+test-retrain: $(STAMP)
+	$(PYTEST) -m slow tests/test_pretrained.py
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_lessons.py lessons/*.ipynb
@@ -50,6 +78,35 @@ bench: $(BSTAMP)
 # e.g. `make test-browser BROWSER_ARGS="--only 03"` or BROWSER_ARGS=--self-test.
 test-browser: $(STAMP)
 	$(BIN)/python tools/browser_test.py $(BROWSER_ARGS)
+
+# Regenerate constraints.txt: resolve the package with every extra in a scratch venv (torch pinned to the CPU
+# wheel), freeze it, and keep torch's version without the local "+cpu" tag so that the pin works on any platform.
+constraints:
+	rm -rf build/pin && $(PYTHON) -m venv build/pin
+	build/pin/bin/python -m pip install --quiet --upgrade pip
+	build/pin/bin/python -m pip install --quiet torch==2.13.0 -e '.[course,test,bench,book]'
+	build/pin/bin/python -m pip install --quiet --no-deps torchattacks==3.5.1
+	{ echo "# Pins for every package the course and its tests use. Regenerate with 'make constraints'."; \
+	  build/pin/bin/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' -e '/^pip==/d'; } > constraints.txt
+	rm -rf build/pin
+
+# The course as a static site (book/, `make book`): the executed lessons rendered, not re-run, into
+# build/book/html. The `book` extra (Sphinx, myst-nb, sphinx-book-theme) and MathJax (npm) are fetched once; the
+# site then works without a network. `make test-book` checks every page of it in headless Chromium.
+.PHONY: book test-book
+$(KSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test,book]'
+	@touch $@
+
+$(MATHJAX):
+	@command -v npm >/dev/null || { echo "make book needs npm once, to fetch MathJax (Debian: apt-get install npm)"; exit 1; }
+	npm install --prefix build/book-vendor --no-save --no-audit --no-fund --loglevel=error mathjax@3.2.2
+
+book: $(KSTAMP) $(MATHJAX)
+	$(BIN)/python book/build.py
+
+test-book: $(STAMP)
+	BOOK_CHECK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_book.py
 
 clean:
 	rm -rf .pytest_cache .hypothesis artifacts

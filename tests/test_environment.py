@@ -1,10 +1,15 @@
 """environment.yml (conda-forge, Binder) must mirror pyproject.toml: same packages, same lower bounds."""
 
-import tomllib
+import sys
 from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, as the package tomli (declared in the test extra for Python < 3.11)
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"torch": "pytorch"}  # PyPI name -> conda-forge name where they differ
@@ -50,3 +55,49 @@ def test_constraints_pin_torch_within_the_loose_range():
     torch_spec = Requirement([r for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
                               ["dependencies"] if r.startswith("torch")][0]).specifier
     assert pins["torch"] in torch_spec
+
+
+def _imported_distributions(paths):
+    """Top-level third-party modules imported by the Python files (and notebooks) under ``paths``, as distributions."""
+    import ast
+    import json
+    from importlib.metadata import packages_distributions
+
+    dists = packages_distributions()
+    found = {}
+    for path in paths:
+        for f in sorted(ROOT.glob(path)):
+            if f.suffix == ".ipynb":
+                cells = json.loads(f.read_text())["cells"]
+                source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+                source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            else:
+                source = f.read_text()
+            for node in ast.walk(ast.parse(source)):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in sys.stdlib_module_names or top in ("perturbkit", "browsercheck", "conftest"):
+                        continue
+                    for dist in dists.get(top, [top]):
+                        found.setdefault(dist.lower().replace("_", "-"), f.relative_to(ROOT).as_posix())
+    return found
+
+
+def _declared(*extras):
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(meta["dependencies"]) + [r for e in extras for r in meta["optional-dependencies"][e]]
+    return {Requirement(r).name.lower().replace("_", "-") for r in reqs} | {"torch"}
+
+
+def test_the_package_and_the_lessons_import_only_declared_dependencies():
+    used = _imported_distributions(["perturbkit/**/*.py", "lessons/*.ipynb"])
+    missing = {d: f for d, f in used.items() if d not in _declared("course")}
+    assert not missing, f"imported but not declared in [project] dependencies or the course extra: {missing}"
+
+
+def test_tests_and_tools_import_only_declared_dependencies():
+    used = _imported_distributions(["tests/*.py", "tools/**/*.py", "lessons/conftest.py"])
+    missing = {d: f for d, f in used.items() if d not in _declared("course", "test")}
+    assert not missing, f"imported but not declared in the test extra: {missing}"

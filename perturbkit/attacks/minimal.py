@@ -20,7 +20,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from ..checks import check_int, check_real
+from ..checks import check_images, check_int, check_lattice, check_real
 from ..norms import project
 from ..norms import size as norm_size
 from ._common import (adversarial, check_attack_p, check_inputs, check_levels, frozen, loss_grad, margin,
@@ -103,7 +103,8 @@ def _fmn_like(model, x, y, p, steps, targeted, alpha0, gamma0, step_p=2.0):
 
 def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, steps: int = 100,
                          seed: int | None = None, levels: int | None = None, targeted: bool = False,
-                         alpha: float | None = None, gamma: float = 0.05) -> MinimalResult:
+                         alpha: float | None = None, gamma: float = 0.05,
+                         start: torch.Tensor | None = None) -> MinimalResult:
     """For each sample the smallest d_p perturbation found that changes the prediction (p in {inf, 2, 1, 0}).
 
     Args:
@@ -114,6 +115,9 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: 
         levels: put the result on the L-level lattice (x must be on it) and measure sizes there.
         alpha, gamma: initial step size (intensity; default 1.0 for p = 2 and 1, 0.05 for inf) and initial
             relative change of the radius per step; both decay on a cosine schedule.
+        start: optional images of x's shape (with ``levels``, on the lattice), for example another attack's
+            adversarial examples. Where a start image is adversarial and smaller in d_p than what the search found
+            (or the search failed), it is returned instead: the result is never larger than a known adversarial.
 
     Returns MinimalResult(adversarial, sizes, success): sizes are d_p distances from x in ``perturbkit.norms``
     units, inf where the search failed (those samples get x back unchanged). A sample already misclassified has
@@ -128,6 +132,13 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: 
     if alpha is not None:
         alpha = check_real("alpha", alpha, minimum=0, min_open=True)
     gamma = check_real("gamma", gamma, minimum=0, maximum=1, min_open=True, max_open=True)
+    if start is not None:
+        check_images("start", start, dim=x.dim())
+        if start.shape != x.shape or start.device != x.device:
+            raise ValueError(f"start must have the shape and device of x, {tuple(x.shape)} on {x.device}, got "
+                             f"{tuple(start.shape)} on {start.device}")
+        if levels is not None:
+            check_lattice("start", start, levels)
     x = x.detach()
     shape = (-1,) + (1,) * (x.dim() - 1)
     with frozen(model):
@@ -144,5 +155,14 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: 
         if levels is not None:
             x_adv, ok = _to_lattice(model, x, x_adv, y, levels, p, None, targeted)
             x_adv = torch.where(ok.reshape(shape), x_adv, x)
-    sizes = torch.where(ok, norm_size(x_adv - x, p), torch.full_like(ok, math.inf, dtype=x.dtype))
+        sizes = torch.where(ok, norm_size(x_adv - x, p), torch.full_like(ok, math.inf, dtype=x.dtype))
+        if start is not None:
+            start = start.detach()
+            with torch.no_grad():
+                start_ok = adversarial(model(start), y, targeted)
+            start_size = norm_size(start - x, p)
+            use = start_ok & (start_size < sizes)
+            x_adv = torch.where(use.reshape(shape), start, x_adv)
+            sizes = torch.where(use, start_size, sizes)
+            ok = ok | start_ok
     return MinimalResult(x_adv, sizes, ok)

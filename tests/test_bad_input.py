@@ -1,0 +1,360 @@
+"""Every bad input gets a clear error: one table per module of (call, exception type, words the message must contain).
+
+Each call is a zero-argument lambda; the words are checked case-insensitively in the message, and at least one of
+them names the argument. The table doubles as a probe: ``python tests/test_bad_input.py`` prints how many calls
+raise a clear error, how many fail inside a library, and how many return silently.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from perturbkit import (alignment, bitdepth, bounds, budgets, census, checks, classifiers, data, drawing, flip,
+                        hamming, models, natural, neighbours, norms, optimality, robust_training, scaling, spaces)
+from perturbkit import attacks
+from perturbkit.plotting import alignment as p_alignment
+from perturbkit.plotting import attacks as p_attacks
+from perturbkit.plotting import flip as p_flip
+from perturbkit.plotting import images as p_images
+from perturbkit.plotting import norms as p_norms
+from perturbkit.plotting import optimality as p_optimality
+from perturbkit.plotting import scaling as p_scaling
+from perturbkit.widgets import attacks as w_attacks
+from perturbkit.widgets import census as w_census
+from perturbkit.widgets import hamming as w_hamming
+from perturbkit.widgets import spaces as w_spaces
+
+torch.manual_seed(0)
+S = spaces.ImageSpace(2)
+X = torch.rand(6, 1, 4, 4)
+Y = torch.tensor([0, 1, 2, 0, 1, 2])
+MLP = models.MLP(4, classes=3, hidden=8, depth=1)
+D = torch.rand(3, 5) - 0.5
+LAB = torch.randint(0, 2, (S.size,), dtype=torch.uint8)
+R = census.robustness(LAB, S, 0)
+PATH = flip.hamming_path(torch.zeros(1, 4, 4), torch.ones(1, 4, 4), "raster")
+NO_CUDA = "cuda" if not torch.cuda.is_available() else "cuda:99"
+Q = torch.rand(4, 1, 2, 2)
+
+
+def _existing_file() -> Path:
+    f = Path(tempfile.mkdtemp()) / "mine.json"
+    f.write_text("the student's own answers")
+    return f
+
+
+TABLE = {
+    "checks": [
+        (lambda: checks.check_real("eps", "0.1"), TypeError, ["eps", "real"]),
+        (lambda: checks.check_real("eps", None), TypeError, ["eps"]),
+        (lambda: checks.check_real("eps", True), TypeError, ["eps"]),
+        (lambda: checks.check_real("eps", math.nan), ValueError, ["eps", "nan"]),
+        (lambda: checks.check_int("n", 2.5), TypeError, ["n", "integer"]),
+        (lambda: checks.check_bool("overwrite", "no"), TypeError, ["overwrite"]),
+        (lambda: checks.check_device("tpu"), ValueError, ["device"]),
+        (lambda: checks.check_device(NO_CUDA), RuntimeError, ["device", "cuda"]),
+        (lambda: checks.check_lattice("x", torch.full((1, 1, 2, 2), 0.4), 2), ValueError, ["x", "lattice"]),
+        (lambda: checks.check_model(MLP, torch.rand(1, 1, 3, 3)), ValueError, ["model", "shape", "(1, 3, 3)"]),
+        (lambda: checks.check_memory(10**30, "cpu", "a test"), MemoryError, ["bytes", "available"]),
+    ],
+    "spaces": [
+        (lambda: spaces.ImageSpace("4"), TypeError, ["n"]),
+        (lambda: spaces.ImageSpace(4, levels=1), ValueError, ["levels"]),
+        (lambda: S.budget(2, c="1"), TypeError, ["c"]),
+        (lambda: S.images("3"), TypeError, ["indices"]),
+        (lambda: S.sample(3, device=NO_CUDA), RuntimeError, ["device"]),
+        (lambda: S.sample(3, device="gpu"), ValueError, ["device"]),
+        (lambda: S.chunks(0).__next__(), ValueError, ["batch_size"]),
+    ],
+    "norms": [
+        (lambda: norms.project(D, 0, "1"), TypeError, ["eps"]),
+        (lambda: norms.project(D, 2, None), TypeError, ["eps"]),
+        (lambda: norms.project(D, 2, -1.0), ValueError, ["eps"]),
+        (lambda: norms.project(D, 2, torch.ones(2)), ValueError, ["eps", "per sample"]),
+        (lambda: norms.size(D, "2"), TypeError, ["p"]),
+        (lambda: norms.distance(D, D[:2], 2), ValueError, ["x", "y", "shape"]),
+    ],
+    "census": [
+        (lambda: census.robust_share(LAB, R.clone().index_fill_(0, torch.tensor([0]), math.nan), [0, 1]), ValueError,
+         ["r", "nan"]),
+        (lambda: census.robust_share(LAB, R, "1"), TypeError, ["t"]),
+        (lambda: census.robustness(LAB[:3], S, 0), ValueError, ["labels"]),
+        (lambda: census.label_space(classifiers.sum_threshold, spaces.ImageSpace(8)), MemoryError,
+         ["bytes", "available"]),
+        (lambda: census.label_space(classifiers.sum_threshold, S, device=NO_CUDA), RuntimeError, ["device"]),
+        (lambda: census.label_space(classifiers.sum_threshold, S, batch_size=0), ValueError, ["batch_size"]),
+        (lambda: census.label_space(classifiers.sum_threshold, S, progress="no"), TypeError, ["progress"]),
+    ],
+    "hamming": [
+        (lambda: hamming.ball_size(-1, 2), ValueError, ["N"]),
+        (lambda: hamming.ball_size(4, 2, levels=1), ValueError, ["levels"]),
+        (lambda: hamming.ball_size(4, 2, levels=0), ValueError, ["levels"]),
+        (lambda: hamming.ball_size(4, -1), ValueError, ["r"]),
+        (lambda: hamming.ball(S, -1, 1), ValueError, ["centre"]),
+        (lambda: hamming.ball(S, S.size, 1), ValueError, ["centre"]),
+        (lambda: hamming.layers(spaces.ImageSpace(12)), MemoryError, ["bytes", "available"]),
+        (lambda: hamming.edges(spaces.ImageSpace(9)), MemoryError, ["bytes", "available"]),
+        (lambda: hamming.families(S, 2, seed="0"), TypeError, ["seed"]),
+        (lambda: hamming.neighbourhood(torch.zeros(3, dtype=torch.bool), S, 1), ValueError, ["member"]),
+    ],
+    "classifiers": [
+        (lambda: classifiers.sum_threshold(X * 255), ValueError, ["images", "[0, 1]"]),
+        (lambda: classifiers.majority(torch.full((1, 1, 2, 2), math.nan)), ValueError, ["images", "nan"]),
+        (lambda: classifiers.random_labels(0), ValueError, ["k"]),
+        (lambda: classifiers.from_model(MLP)(torch.rand(2, 1, 3, 3)), ValueError, ["model", "shape", "(1, 3, 3)"]),
+        (lambda: classifiers.from_model(MLP, batch_size=0), ValueError, ["batch_size"]),
+        (lambda: classifiers.nearest_prototype(torch.rand(0, 1, 2, 2)), ValueError, ["prototypes"]),
+    ],
+    "data": [
+        (lambda: data.to_grey((torch.rand(2, 3, 4, 4) * 255).to(torch.uint8)), TypeError, ["x", "dtype"]),
+        (lambda: data.to_grey(torch.full((1, 3, 2, 2), math.nan)), ValueError, ["x", "nan"]),
+        (lambda: data.load_image_folder(Path(tempfile.mkdtemp()), 8, limit_per_class=-1), ValueError,
+         ["limit_per_class"]),
+        (lambda: data.load_image_folder(Path(tempfile.mkdtemp()), 8, limit_per_class=2.5), TypeError,
+         ["limit_per_class"]),
+        (lambda: data.load_image_folder(Path(tempfile.mkdtemp()), 8, limit_per_class=0), ValueError,
+         ["limit_per_class"]),
+        (lambda: data.load_image_folder(None, 8), TypeError, ["path"]),
+        (lambda: data.load_digits(device=NO_CUDA), RuntimeError, ["device"]),
+        (lambda: data.quantize(X * 2, 4), ValueError, ["x", "[0, 1]"]),
+        (lambda: data.quantize(X, "4"), TypeError, ["levels"]),
+        (lambda: data.resize(X, 0), ValueError, ["n"]),
+    ],
+    "models": [
+        (lambda: models.split(X[:4], Y[:4], test_fraction=0.1), ValueError, ["test_fraction", "empty"]),
+        (lambda: models.split(X, Y, test_fraction="0.2"), TypeError, ["test_fraction"]),
+        (lambda: models.split(X, Y[:4]), ValueError, ["x", "y"]),
+        (lambda: models.train(MLP, (torch.rand(6, 1, 3, 3), Y), epochs=1, progress=False), ValueError,
+         ["model", "shape"]),
+        (lambda: models.train(MLP, (X, Y + 3), epochs=1, progress=False), ValueError, ["y", "labels"]),
+        (lambda: models.train(MLP, (X, Y), epochs=1, batch_size=0, progress=False), ValueError, ["batch_size"]),
+        (lambda: models.train(MLP, (X, Y), epochs=1, lr="fast", progress=False), TypeError, ["lr"]),
+        (lambda: models.train(MLP, (X, Y), epochs=1, progress="no"), TypeError, ["progress"]),
+        (lambda: models.train(MLP, (X[:0], Y[:0]), epochs=1, progress=False), ValueError, ["x", "empty"]),
+        (lambda: models.predict(MLP, torch.rand(2, 1, 3, 3)), ValueError, ["model", "shape"]),
+        (lambda: models.predict(MLP, X, batch_size=0), ValueError, ["batch_size"]),
+        (lambda: models.accuracy(MLP, X, Y.float()), TypeError, ["y", "int64"]),
+        (lambda: models.SmallCNN(1), ValueError, ["n"]),
+    ],
+    "attacks": [
+        (lambda: attacks.minimal_perturbation(MLP, X, Y, 2, steps=5, alpha=-1.0), ValueError, ["alpha"]),
+        (lambda: attacks.minimal_perturbation(MLP, X, Y, 2, steps=5, gamma=2.0), ValueError, ["gamma"]),
+        (lambda: attacks.minimal_perturbation(MLP, X, Y, 2, steps=5, gamma=math.nan), ValueError, ["gamma"]),
+        (lambda: attacks.to_lattice(MLP, X, X, Y, 1, 2), ValueError, ["levels"]),
+        (lambda: attacks.to_lattice(MLP, X, X, Y, 2.5, 2), TypeError, ["levels"]),
+        (lambda: attacks.pgd(MLP, X, Y, math.inf, "0.1"), TypeError, ["eps"]),
+        (lambda: attacks.pgd(MLP, X, Y, math.inf, None), TypeError, ["eps"]),
+        (lambda: attacks.pgd(MLP, torch.rand(6, 1, 3, 3), Y, math.inf, 0.1), ValueError,
+         ["model", "shape", "float32"]),
+        (lambda: attacks.pgd(MLP, X, Y + 3, math.inf, 0.1), ValueError, ["y", "labels", "3 outputs"]),
+        (lambda: attacks.pgd(MLP, X, Y[:3], math.inf, 0.1), ValueError, ["x", "y"]),
+        (lambda: attacks.pgd(MLP, X, Y, math.inf, 0.1, random_start="yes"), TypeError, ["random_start"]),
+        (lambda: attacks.fgsm(MLP, X, Y, 0.1, p=3), ValueError, ["p"]),
+        (lambda: attacks.sparse_attack(MLP, X, Y, per_step=0), ValueError, ["per_step"]),
+        (lambda: attacks.sum_classifier_minimal(X * 3, 2), ValueError, ["x"]),
+    ],
+    "robust_training": [
+        (lambda: robust_training.fgsm_rs_train(MLP, (X, Y), "0.1", epochs=1, progress=False), TypeError, ["eps"]),
+        (lambda: robust_training.fgsm_rs_train(MLP, (X, Y), 1.5, epochs=1, progress=False), ValueError, ["eps"]),
+        (lambda: robust_training.robust_accuracy(MLP, X, Y, 0.1, steps=0), ValueError, ["steps"]),
+    ],
+    "flip": [
+        (lambda: flip.hamming_path(X[0] * 255, X[1] * 255), ValueError, ["x", "[0, 1]"]),
+        (lambda: flip.hamming_path(X[0], X[1], order="spiral"), ValueError, ["order"]),
+        (lambda: flip.classifier_flip(MLP, PATH, start_label=7), ValueError, ["start_label"]),
+        (lambda: flip.classifier_flip(MLP, PATH, 0, batch_size=0), ValueError, ["batch_size"]),
+        (lambda: flip.classifier_flip(MLP, torch.rand(3, 1, 3, 3), 0), ValueError, ["model", "shape"]),
+        (lambda: flip.FlipExperiment(PATH, ("a", "b")).save(_existing_file(), overwrite="no"), TypeError,
+         ["overwrite"]),
+        (lambda: flip.FlipExperiment(PATH, ("a", "b")).save(_existing_file()), FileExistsError, ["exists"]),
+        (lambda: flip.FlipExperiment(PATH, "ab"), ValueError, ["classes"]),
+        (lambda: flip.FlipExperiment(PATH, ("a", "b")).record(True), ValueError, ["answer"]),
+    ],
+    "drawing": [
+        (lambda: drawing.changed_pixels(torch.zeros(2, 12, 12), torch.ones(2, 12, 12)), ValueError, ["before"]),
+        (lambda: drawing.draw_onto(torch.rand(1, 1, 16, 16), drawing.face(16), value="1"), TypeError, ["value"]),
+        (lambda: drawing.polyline(16, [(0, 0), (2, 1)]), ValueError, ["points"]),
+        (lambda: drawing.face(16, device=NO_CUDA), RuntimeError, ["device"]),
+        (lambda: drawing.necker_cube(16, gap="0.1"), TypeError, ["gap"]),
+    ],
+    "natural": [
+        (lambda: natural.label_shares(MLP, X, classes=2), ValueError, ["classes"]),
+        (lambda: natural.label_shares(MLP, torch.rand(2, 1, 3, 3), 3), ValueError, ["model", "shape"]),
+        (lambda: natural.nn_margin(torch.full((2, 1, 2, 2), math.nan), Q, torch.tensor([0, 1, 0, 1]), 2),
+         ValueError, ["queries", "nan"]),
+        (lambda: natural.nn_margin(Q, Q, torch.tensor([0, 1]), 2), ValueError, ["labels"]),
+        (lambda: natural.nn_margin(Q, Q, torch.zeros(4, dtype=torch.int64), 2), ValueError, ["labels", "classes"]),
+        (lambda: natural.share_of_space(0, S), ValueError, ["count"]),
+        (lambda: natural.distance_rows("d", X, Y[:2], [4], [2], [2]), ValueError, ["labels"]),
+    ],
+    "neighbours": [
+        (lambda: neighbours.pairwise(torch.full((2, 4), math.nan), torch.rand(3, 4), 2), ValueError, ["x", "nan"]),
+        (lambda: neighbours.nearest(Q, torch.rand(4, 1, 2, 2), 2, exclude_self=True), ValueError,
+         ["exclude_self"]),
+        (lambda: neighbours.nearest(Q, Q, 2, exclude_self="yes"), TypeError, ["exclude_self"]),
+        (lambda: neighbours.nearest(Q, Q, 2, batch_size=0), ValueError, ["batch_size"]),
+        (lambda: neighbours.within_between(Q, torch.tensor([0, 1]), 2), ValueError, ["labels"]),
+    ],
+    "optimality": [
+        (lambda: optimality.near_boundary_share(4, t=math.nan), ValueError, ["t"]),
+        (lambda: optimality.near_boundary_share(4, t="1"), TypeError, ["t"]),
+        (lambda: optimality.near_boundary_share(4, 1, levels=1), ValueError, ["levels"]),
+        (lambda: optimality.hamming_ball(2, level=math.nan), ValueError, ["level"]),
+        (lambda: optimality.hamming_ball(2)(X * 9), ValueError, ["images"]),
+        (lambda: optimality.level_sum_pmf(0), ValueError, ["N"]),
+    ],
+    "scaling": [
+        (lambda: scaling.fit_slope([4, 8, 16], [1.0, math.inf, 3.0]), ValueError, ["values", "finite"]),
+        (lambda: scaling.fit_slope([4, 8], [1.0]), ValueError, ["ns", "values"]),
+        (lambda: scaling.fit_slope([4, 8], ["a", "b"]), TypeError, ["values"]),
+        (lambda: scaling.random_level_counts(4, device=NO_CUDA), RuntimeError, ["device"]),
+        (lambda: scaling.sum_robustness(4, 2, samples=0), ValueError, ["samples"]),
+        (lambda: scaling.scaling_curve([4, 8], [[1.0], []], 2), ValueError, ["values"]),
+    ],
+    "bitdepth": [
+        (lambda: bitdepth.share_above(torch.empty(0), [0.5]), ValueError, ["values", "empty"]),
+        (lambda: bitdepth.share_above(torch.tensor([math.nan]), [0.5]), ValueError, ["values", "nan"]),
+        (lambda: bitdepth.cube_sum_share(-1), ValueError, ["r"]),
+        (lambda: bitdepth.cube_bound_two_classes("1"), TypeError, ["r"]),
+        (lambda: bitdepth.census_by_levels(2, [1], classifiers.sum_threshold), ValueError, ["levels"]),
+    ],
+    "bounds": [
+        (lambda: bounds.harper_bound(4, "1"), TypeError, ["t"]),
+        (lambda: bounds.harper_bound(4, 1.5), ValueError, ["t"]),
+        (lambda: bounds.concentration_bound(0, 1), ValueError, ["N"]),
+        (lambda: bounds.pnorm_budget(4, None), TypeError, ["p"]),
+    ],
+    "budgets": [
+        (lambda: budgets.space_numbers(4, c=-1), ValueError, ["c"]),
+        (lambda: budgets.space_numbers(4, p="2"), TypeError, ["p"]),
+        (lambda: budgets.budget_curves([], [2]), ValueError, ["ns"]),
+        (lambda: budgets.log10_size(4), TypeError, ["space"]),
+    ],
+    "alignment": [
+        (lambda: alignment.top_share(D, 0), ValueError, ["k"]),
+        (lambda: alignment.top_share(D, 99), ValueError, ["k"]),
+    ],
+    "plotting": [
+        (lambda: p_images.show_image(_ax(), torch.rand(2, 4, 4)), ValueError, ["img", "shape"]),
+        (lambda: p_images.image_grid(X, ncols=0), ValueError, ["ncols"]),
+        (lambda: p_images.image_grid(X, titles=["a"]), ValueError, ["titles"]),
+        (lambda: p_norms.plot_unit_balls(ps=(2,)), None, []),
+        (lambda: p_flip.path_strip(PATH, stops=1), None, []),
+        (lambda: p_flip.path_strip(PATH, stops=0), ValueError, ["stops"]),
+        (lambda: p_attacks.robustness_curves({}), ValueError, ["curves"]),
+        (lambda: p_scaling.plot_scaling([]), ValueError, ["curves"]),
+        (lambda: p_optimality.plot_sum_concentration(ns=(), levels=2), ValueError, ["ns"]),
+        (lambda: p_alignment.perturbation_rows(X[:2], {"m": X[:3]}), ValueError, ["results"]),
+    ],
+    "widgets": [
+        (lambda: w_hamming.neighbourhood_view(-1), ValueError, ["t"]),
+        (lambda: w_spaces.explorer_view(4, 2, 1, 2, digit=torch.rand(2, 4, 4)), ValueError, ["digit"]),
+        (lambda: w_attacks.attack_example(MLP, X, Y, 9, math.inf, 0.1), ValueError, ["index"]),
+        (lambda: w_attacks.attack_example(MLP, X, Y, 0, math.inf, "0.1"), TypeError, ["fraction"]),
+        (lambda: w_census.census_view("x", 1, {}, 4), ValueError, ["name"]),
+    ],
+}
+
+
+def _ax():
+    import matplotlib.pyplot as plt
+
+    return plt.subplots()[1]
+
+
+def _run(call, exc, words):
+    import matplotlib.pyplot as plt
+
+    try:
+        if exc is None:
+            call()
+            return
+        with pytest.raises(exc) as info:
+            call()
+        message = str(info.value).lower()
+        missing = [w for w in words if w.lower() not in message]
+        assert not missing, f"message {str(info.value)!r} lacks {missing}"
+    finally:
+        plt.close("all")
+
+
+@pytest.mark.parametrize("module", sorted(TABLE))
+def test_bad_input(module):
+    for i, (call, exc, words) in enumerate(TABLE[module]):
+        try:
+            _run(call, exc, words)
+        except BaseException as e:  # name the row that failed
+            raise AssertionError(f"{module} row {i}: {type(e).__name__}: {e}") from e
+
+
+def test_project_l0_with_infinite_budget_keeps_everything():
+    assert torch.equal(norms.project(D, 0, math.inf), D)
+    assert torch.equal(norms.project(D, 0, np.float32(2.0)), norms.project(D, 0, 2.0))
+
+
+def test_empty_batches_give_empty_results():
+    assert norms.size(torch.empty(0, 1, 2, 2), 2).shape == (0,)
+    assert norms.project(torch.empty(0, 4), 0, 1.0).shape == (0, 4)
+    assert classifiers.sum_threshold(torch.empty(0, 1, 2, 2)).shape == (0,)
+    d, i = neighbours.nearest(torch.empty(0, 1, 2, 2), Q, 2)
+    assert d.shape == i.shape == (0,)
+    assert attacks.pgd(MLP, X[:0], Y[:0], math.inf, 0.1).shape == (0, 1, 4, 4)
+
+
+def test_numpy_scalars_are_numbers():
+    assert robust_training._check_eps("eps", np.float32(0.1)) == pytest.approx(0.1)
+    assert checks.check_int("n", np.int64(3)) == 3
+    assert checks.check_real("x", np.float64(0.5)) == 0.5
+
+
+def test_overwrite_true_by_name_writes(tmp_path):
+    f = tmp_path / "mine.json"
+    f.write_text("old")
+    flip.FlipExperiment(PATH, ("a", "b")).save(f, overwrite=True)
+    assert "classes" in f.read_text()
+
+
+def test_nearest_and_margin_break_ties_to_the_lowest_index():
+    # references 1 and 2 are equally near every query; 0 is farther: ties must go to index 1, class 1
+    refs = torch.tensor([[3.0, 3.0], [1.0, 0.0], [0.0, 1.0], [3.0, 3.0]])
+    q = torch.tensor([[1.0, 1.0], [0.5, 0.5]])
+    refs = torch.cat([refs, refs[1:3]])  # exact duplicates at indices 4 and 5
+    d, i = neighbours.nearest(q[1:], refs, 2)
+    assert i.tolist() == [1]
+    d, i = neighbours.nearest(refs[4:5], refs, 0)
+    assert i.tolist() == [1] and d.tolist() == [0.0]
+    labels = torch.tensor([0, 2, 1, 3, 2, 1])
+    lab, rad = natural.nn_margin(q[1:], refs, labels, 2)
+    assert lab.tolist() == [1] and rad.tolist() == [0.0]  # classes 1 and 2 tie: the lower label wins
+
+
+def _probe(table):
+    """(clear, library, silent, wrong type) counts: clear = raised by perturbkit with every word in the message."""
+    import traceback
+
+    clear = library = silent = 0
+    for rows in table.values():
+        for call, exc, words in rows:
+            if exc is None:
+                continue
+            try:
+                call()
+                silent += 1
+            except Exception as e:  # noqa: BLE001
+                frames = traceback.extract_tb(e.__traceback__)
+                origin = frames[-1].filename if frames else ""
+                ours = "perturbkit" in origin and all(w.lower() in str(e).lower() for w in words)
+                clear += ours
+                library += not ours
+    return clear, library, silent
+
+
+if __name__ == "__main__":
+    c, lib, s = _probe(TABLE)
+    print(f"{c + lib + s} bad calls: {c} clear errors, {lib} library/unclear errors, {s} silent results")

@@ -28,7 +28,9 @@ def attack_example(model, x: torch.Tensor, y: torch.Tensor, index: int, p: float
     probabilities before and after (classes,), labels, and the size of the perturbation actually used.
     """
     check_images("x", x, nonempty=True)
-    index = check_int("index", index, minimum=0, maximum=x.shape[0] - 1)
+    index = check_int("index", index)
+    if not 0 <= index < x.shape[0]:
+        raise ValueError(f"index must be in 0..{x.shape[0] - 1}, got {index}")
     fraction = check_real("fraction", fraction, 0.0, 1.0)
     p = check_attack_p(p)
     if x.shape[2] != x.shape[3]:

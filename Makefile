@@ -94,8 +94,8 @@ constraints:
 # build/book/html. The `book` extra (Sphinx, myst-nb, sphinx-book-theme) and MathJax (npm) are fetched once; the
 # site then works without a network. `make test-book` checks every page of it in headless Chromium.
 .PHONY: book test-book
-$(KSTAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test,book]'
+$(KSTAMP): $(LSTAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,book]'
 	@touch $@
 
 $(MATHJAX):

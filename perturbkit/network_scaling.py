@@ -1,9 +1,10 @@
 """Robustness of trained networks against image size: train a CNN at several n, attack it, fit log-log slopes.
 
 For each image side n the 8x8 digits are resized to n-by-n, a :class:`perturbkit.models.SmallCNN` is trained on
-them, and :func:`perturbkit.attacks.minimal_perturbation` measures the smallest perturbation it finds, in d_p, for
-held-out digits and for uniformly random binary images (the theorem's measure: all images equally likely), each
-labelled by the network's own prediction. The sizes are upper bounds on the true minimal perturbations (an attack
+them (or a trained one is supplied, e.g. the shipped ``perturbkit.pretrained`` networks), and
+:func:`perturbkit.attacks.minimal_perturbation` measures the smallest perturbation it finds, in d_p, for held-out
+digits and for uniformly random binary images (the theorem's measure: all images equally likely), each labelled by
+the network's own prediction. The sizes are upper bounds on the true minimal perturbations (an attack
 finds *a* perturbation, maybe not the smallest). Everything runs on ``device``; training and attacks are seeded.
 """
 
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .checks import check_int, check_p
 from .attacks import minimal_perturbation
+from .checks import check_int, check_p
 from .data import load_digits, resize
 from .models import SmallCNN, accuracy, predict, split, train
 from .scaling import scaling_curve
@@ -33,18 +34,25 @@ class NetworkScaling:
 
 def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, epochs: int = 3, steps: int = 30,
                 width: int = 8, batch_size: int = 128, train_images: int | None = None, seed: int = 0,
-                device=None) -> NetworkScaling:
-    """Train one SmallCNN per n on resized digits and measure minimal perturbations of ``images`` test digits and
-    ``images`` uniform binary noise images, for each p (attack p in {0, 1, 2, inf}). Only digits that the network
-    classifies correctly are attacked.
+                device=None, models: dict | None = None) -> NetworkScaling:
+    """Train one SmallCNN per n on resized digits (or take it from ``models``) and measure minimal perturbations
+    of ``images`` test digits and ``images`` uniform binary noise images, for each p (attack p in {0, 1, 2, inf}).
+    Only digits that the network classifies correctly are attacked.
+
+    ``models={n: network}`` supplies trained networks for n-by-n digits instead of training them (e.g. the shipped
+    ``perturbkit.pretrained.load(f"scaling_cnn_{n}")``, trained on the same split with seed 0); they must be on
+    ``device`` and then ``epochs``, ``width``, ``batch_size`` and ``train_images`` are not used. ``seed`` chooses
+    the train/test split, the training and the noise images.
 
     Returns a NetworkScaling; sizes where the attack failed are left out of the medians (``success`` says how
-    many). ``train_images`` limits the training set (default: all 1437 training digits). Cost grows like n^2: keep
+    many). ``train_images`` limits the training set (default: all 1438 training digits). Cost grows like n^2: keep
     ``images``, ``epochs``, ``steps`` and ``train_images`` small on a CPU.
     """
     ns = tuple(check_int("n", n, minimum=2) for n in ns)
     ps = tuple(check_p(p) for p in ps)
     images = check_int("images", images, minimum=1)
+    if models is not None and set(ns) - set(models):
+        raise ValueError(f"models has networks for n in {sorted(models)} but ns asks for {list(ns)}")
     x, y = load_digits(device=device)
     (xtr, ytr), (xte, yte) = split(x, y, test_fraction=0.2, seed=seed)
     if train_images is not None:
@@ -53,8 +61,12 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
     values = {(kind, p): [] for kind in ("digits", "noise") for p in ps}
     acc, success, biggest = {}, {}, {}
     for n in ns:
-        model = SmallCNN(n, width=width, hidden=4 * width, seed=seed).to(xtr.device)
-        train(model, (resize(xtr, n), ytr), epochs=epochs, seed=seed, batch_size=batch_size, lr=4e-3, progress=False)
+        if models is None:
+            model = SmallCNN(n, width=width, hidden=4 * width, seed=seed).to(xtr.device)
+            train(model, (resize(xtr, n), ytr), epochs=epochs, seed=seed, batch_size=batch_size, lr=4e-3,
+                  progress=False)
+        else:
+            model = models[n]
         test = resize(xte, n)
         acc[n] = accuracy(model, test, yte)
         noise = ImageSpace(n).sample(images, generator=torch.Generator().manual_seed(seed), device=xtr.device)

@@ -22,7 +22,7 @@ NBVAL    := --nbval --nbval-current-env --nbval-sanitize-with lessons/sanitize.c
 
 help:
 	@echo "make lab           open JupyterLab on lessons/ (creates .venv on first use)"
-	@echo "make test          unit tests + nbval regression of every lesson"
+	@echo "make test          ruff, unit tests + nbval regression of every lesson"
 	@echo "make test-portable the lessons' nbval once more on torch's plain (non-vectorised) CPU kernels, one thread"
 	@echo "make test-retrain  retrain every shipped network and compare with its stored accuracy (minutes)"
 	@echo "make notebooks     re-execute every lesson in place from a fresh kernel"
@@ -56,6 +56,7 @@ lab: $(LSTAMP)
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=lessons
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(PYTEST) -m "not slow" $(NBVAL) tests lessons
 
 # The same lessons on another floating-point path: torch's non-vectorised CPU kernels and one thread per kernel.
@@ -73,11 +74,12 @@ notebooks: $(STAMP)
 bench: $(BSTAMP)
 	@set -e; for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
-# Every lesson in JupyterLab in headless Chromium, on a temporary copy (tools/browsercheck/). Chromium comes from
-# apt-get when it is missing and we are root; otherwise the tool says what to install. BROWSER_ARGS passes options,
-# e.g. `make test-browser BROWSER_ARGS="--only 03"` or BROWSER_ARGS=--self-test.
+# Every lesson in JupyterLab in headless Chromium, on a temporary copy (tests/browser/test_lessons.py). Chromium
+# comes from apt-get when it is missing and we are root; otherwise the test says what to install. BROWSER_ARGS
+# passes pytest options, e.g. `make test-browser BROWSER_ARGS="-k 03"` or BROWSER_ARGS="-k checker" (self-test).
 test-browser: $(STAMP)
-	$(BIN)/python tools/browser_test.py $(BROWSER_ARGS)
+	BROWSER_TEST=1 $(BIN)/python -m pytest -p no:cacheprovider -v --screenshot=only-on-failure \
+		--output=artifacts/browser/failed tests/browser/test_lessons.py $(BROWSER_ARGS)
 
 # Regenerate constraints.txt: resolve the package with every extra in a scratch venv (torch pinned to the CPU
 # wheel), freeze it, and keep torch's version without the local "+cpu" tag so that the pin works on any platform.

@@ -78,7 +78,7 @@ def _imported_distributions(paths):
                          else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
                 for name in names:
                     top = name.split(".")[0]
-                    if top in sys.stdlib_module_names or top in ("perturbkit", "browsercheck", "conftest"):
+                    if top in sys.stdlib_module_names or top in ("perturbkit", "test_lessons", "conftest"):
                         continue
                     for dist in dists.get(top, [top]):
                         found.setdefault(dist.lower().replace("_", "-"), f.relative_to(ROOT).as_posix())
@@ -98,6 +98,6 @@ def test_the_package_and_the_lessons_import_only_declared_dependencies():
 
 
 def test_tests_and_tools_import_only_declared_dependencies():
-    used = _imported_distributions(["tests/*.py", "tools/**/*.py", "lessons/conftest.py"])
+    used = _imported_distributions(["tests/**/*.py", "tools/**/*.py", "lessons/conftest.py"])
     missing = {d: f for d, f in used.items() if d not in _declared("course", "test")}
     assert not missing, f"imported but not declared in the test extra: {missing}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -40,8 +39,6 @@ if _book_state() and os.environ.get("BOOK_CHECK") == "1":
     raise RuntimeError(_book_state())
 pytestmark = pytest.mark.skipif(bool(_book_state()), reason=str(_book_state()))
 playwright = pytest.importorskip("playwright.sync_api")
-sys.path.insert(0, str(ROOT / "tools"))
-from browsercheck import chromium  # noqa: E402
 
 ORDER = ["index.html", *(f"lessons/{p.stem}.html" for p in LESSONS), "teachers.html"]
 PAGES = ORDER + ["search.html", "genindex.html"]
@@ -87,20 +84,8 @@ def _rel(url: str) -> str | None:
     return Path(unquote(path.path)).relative_to(SITE).as_posix() if path.scheme == "file" else None
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        exe = chromium.ensure()  # Debian's chromium, installed with apt-get when missing and root
-    except SystemExit as e:
-        pytest.fail(str(e))
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=chromium.LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
+def page(browser):  # pytest-playwright's browser: Debian's chromium (conftest.py)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.problems = []

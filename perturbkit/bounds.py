@@ -13,16 +13,16 @@ import math
 import numpy as np
 from scipy import stats
 
-from .checks import check_int, check_p, check_radii
+from .checks import check_int, check_radii
 
-__all__ = ["harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound", "pnorm_budget"]
+__all__ = ["harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound"]
 
 
 def _radii(name: str, t, integer: bool = False) -> np.ndarray:
     return check_radii(name, t, integer=integer)
 
 
-def _out(a: np.ndarray, like):
+def _out(a: np.ndarray, like) -> float | np.ndarray:
     return float(a) if np.ndim(like) == 0 else a
 
 
@@ -31,7 +31,7 @@ def _largest_half_radius(N: int) -> int:
     return (N - 1) // 2
 
 
-def harper_bound(N: int, t):
+def harper_bound(N: int, t) -> float | np.ndarray:
     """Binary images, class-relative: |C(t)| / |C| <= beta_N(t) for every class with |C| <= 2**N / 2.
 
     beta_N(t) = min(1, V(s* - t + 1) / V(s*)), V(s) = sum_{i<=s} C(N, i) (a Hamming ball's size), s* as in
@@ -52,7 +52,7 @@ def harper_bound(N: int, t):
     return _out(beta, t)
 
 
-def hoeffding_bound(N: int, t):
+def hoeffding_bound(N: int, t) -> float | np.ndarray:
     """A closed-form upper bound on :func:`harper_bound`: min(1, exp(-2 a**2 / N) / F(s*)), a = N/2 - s* + t - 1.
 
     Derivation: the numerator of beta_N(t) is F(s* - t + 1) = P(X <= N/2 - a) with X ~ Binomial(N, 1/2), and
@@ -68,7 +68,7 @@ def hoeffding_bound(N: int, t):
     return _out(np.minimum(1.0, bound), t)
 
 
-def concentration_bound(N: int, t):
+def concentration_bound(N: int, t) -> float | np.ndarray:
     """Any number of levels, whole-space share: mu(C(t)) <= exp(-(t sqrt(2/N) - sqrt(ln 2))**2) when mu(C) <= 1/2
     and t >= sqrt(N ln 2 / 2); otherwise the trivial mu(C(t)) <= mu(C) <= 1/2. (mu: the uniform measure on V.)
 
@@ -87,7 +87,7 @@ def concentration_bound(N: int, t):
     return _out(bound, t)
 
 
-def cube_l2_bound(r):
+def cube_l2_bound(r) -> float | np.ndarray:
     """Continuous cube [0, 1]^N, uniform measure, any N: mu({x in C : l2 distance to another class > r}) <=
     Phi(-sqrt(2 pi) r) for every class C with mu(C) <= 1/2 (a share of the whole cube; Phi = standard normal cdf).
 
@@ -99,20 +99,3 @@ def cube_l2_bound(r):
     """
     a = _radii("r", r)
     return _out(stats.norm.cdf(-math.sqrt(2 * math.pi) * a), r)
-
-
-def pnorm_budget(t, p: float):
-    """The d_p size of a change of at most t entries, each by at most 1 (intensities in [0, 1]).
-
-    t for p = 0 and for 0 < p <= 1 (sum |d_i|^p <= t), t**(1/p) for 1 <= p < inf, and 1 for p = inf (0 if t = 0).
-    With t = c * sqrt(channels) * n this is the theorem's O(n**(1 / max(p, 1))).
-    """
-    p = check_p(p)
-    a = _radii("t", t)
-    if p == math.inf:
-        out = np.where(a > 0, 1.0, 0.0)
-    elif p <= 1:
-        out = a.copy()
-    else:
-        out = a ** (1.0 / p)
-    return _out(out, t)

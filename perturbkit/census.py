@@ -28,9 +28,9 @@ from .spaces import ImageSpace
 __all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes", "bound_report"]
 
 # None: whole-array passes. A number of bytes: contiguous blocks of that size get their last axes while they sit in
-# the CPU cache, then column strips of about that size get the first axes. On a quiet 2-core CPU (2 MiB L2 per core,
-# 32 MiB L3) 4 MiB blocks made a 2^25 transform about 20% faster than whole-array passes (0.078 s against 0.096 s);
-# blocks of 256 KiB or less were slower (per-op overhead). The tests run both orders of passes.
+# the CPU cache, then column strips of about that size get the first axes. Blocks of a few MiB beat whole-array
+# passes on the course's CPUs and much smaller ones lose to per-op overhead (measurements: benchmarks/README.md).
+# The tests run both orders of passes.
 _CPU_BLOCK_BYTES = 4 * 2**20
 
 
@@ -55,7 +55,7 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
     # memory first: a space too large for int64 indices gets the same MemoryError, naming the bytes
     _check_memory(space.size + 40 * min(batch_size, space.size) * space.num_entries, device,
                   f"labelling {space!r}")
-    space._check_indexable()
+    space.check_indexable()
     if hasattr(classifier, "whole_space"):  # reference classifiers label a whole space exactly without images
         return classifier.whole_space(space, device).to(device=device, dtype=torch.uint8)
     labels = torch.empty(space.size, dtype=torch.uint8, device=device)

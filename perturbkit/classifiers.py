@@ -9,11 +9,12 @@ device. Each is a deterministic function of the image alone (never of its positi
 * :func:`parity` - parity of the number of entries above 1/2 (on binary images every neighbour flips the label);
 * :func:`first_pixel` - label 1 when entry 0 (channel 0, row 0, column 0) is at least 1/2;
 * :func:`random_labels` - a seeded pseudo-random labelling with k classes (a hash of the image);
-* :func:`nearest_prototype` - the label of the nearest prototype image in l2;
 * :func:`from_model` - the arg-max of a torch module's outputs.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 
@@ -44,7 +45,7 @@ def _votes(space) -> torch.Tensor:
     d = 2 * _levels(space) - (space.levels - 1)
     return d.sign().to(torch.int8)
 
-__all__ = ["sum_threshold", "majority", "parity", "first_pixel", "random_labels", "nearest_prototype", "from_model",
+__all__ = ["sum_threshold", "majority", "parity", "first_pixel", "random_labels", "from_model",
            "REFERENCE"]
 
 
@@ -109,7 +110,7 @@ first_pixel.whole_space = lambda space, device=None: _entry_sums(
 _P = 2_147_483_647  # the prime 2**31 - 1: products of two residues stay below 2**62, inside int64
 
 
-def random_labels(k: int, seed: int = 0):
+def random_labels(k: int, seed: int = 0) -> Callable[[torch.Tensor], torch.Tensor]:
     """A classifier that gives every image a pseudo-random label in 0..k-1, fixed by ``seed``.
 
     The label is a hash of the image's entries (rounded to 1/65535), so it depends on the image only: the same
@@ -152,29 +153,7 @@ def random_labels(k: int, seed: int = 0):
     return classify
 
 
-def nearest_prototype(prototypes: torch.Tensor):
-    """A classifier that labels each image with the index of its nearest prototype in l2 (ties: the lowest index).
-
-    ``prototypes`` is a float tensor (K, channels, n, n), K <= 256; it is moved to the device of the images.
-    """
-    protos = _flat(prototypes, "prototypes")
-    if not 1 <= protos.shape[0] <= 256:
-        raise ValueError(f"prototypes must hold between 1 and 256 images, got {protos.shape[0]}")
-    shape = tuple(prototypes.shape[1:])
-
-    def classify(images: torch.Tensor) -> torch.Tensor:
-        x = _flat(images)
-        if tuple(images.shape[1:]) != shape:
-            raise ValueError(f"images must have shape (k, {', '.join(map(str, shape))}) like the prototypes, "
-                             f"got {tuple(images.shape)}")
-        d = torch.cdist(x.to(torch.float64), protos.to(device=x.device, dtype=torch.float64))
-        return d.argmin(dim=1)
-
-    classify.__name__ = classify.__qualname__ = f"nearest_prototype({protos.shape[0]} prototypes)"
-    return classify
-
-
-def from_model(model: torch.nn.Module, batch_size: int = 65536):
+def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[torch.Tensor], torch.Tensor]:
     """A classifier from a torch module that maps images (k, channels, n, n) to scores (k, classes): the arg-max.
 
     The module is put in eval mode and run without gradients on its own device (images are moved there and labels

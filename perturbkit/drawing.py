@@ -80,16 +80,6 @@ def draw_onto(images: torch.Tensor, mask: torch.Tensor, value: float = 1.0) -> t
     return out
 
 
-def changed_pixels(before: torch.Tensor, after: torch.Tensor) -> torch.Tensor:
-    """Per image, the number of pixels (positions, any channel) that differ between two (k, c, n, n) batches."""
-    check_images("before", before, unit=False)
-    check_images("after", after, unit=False)
-    if before.shape != after.shape:
-        raise ValueError(f"before and after must have the same shape, got {tuple(before.shape)} and "
-                         f"{tuple(after.shape)}")
-    return (before != after).any(dim=1).flatten(1).sum(dim=1)
-
-
 # ------------------------------------------------------------------------------------------------ outlines
 def parachute(n: int, device=None) -> torch.Tensor:
     """A parachute: a dome canopy with scalloped hem, suspension lines, and a small jumper. Our own drawing."""

@@ -12,8 +12,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .checks import (check_bool, check_data, check_finite, check_int, check_model, check_model_device,  # noqa: F401
-                     check_real, model_device)
+from .checks import check_bool, check_data, check_finite, check_int, check_model, check_real
 
 
 @contextlib.contextmanager
@@ -85,7 +84,8 @@ class MLP(nn.Module):
         return self.net(x)
 
 
-def split(x: torch.Tensor, y: torch.Tensor, test_fraction: float = 0.2, seed: int = 0):
+def split(x: torch.Tensor, y: torch.Tensor, test_fraction: float = 0.2,
+          seed: int = 0) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
     """Shuffle with a local generator and split into ((x_train, y_train), (x_test, y_test)); global RNG untouched."""
     check_data(x, y)
     test_fraction = check_real("test_fraction", test_fraction, 0, 1, min_open=True, max_open=True)

@@ -83,7 +83,8 @@ class ImageSpace:
         return t ** (1.0 / max(p, 1.0))
 
     # ---------------------------------------------- index <-> image bijection
-    def _check_indexable(self) -> None:
+    def check_indexable(self) -> None:
+        """Raise ValueError when the space has more images than int64 indices can number (then only sample())."""
         if self.size > _INT64_MAX:
             raise ValueError(
                 f"{self!r} has {self.levels}**{self.num_entries} images, more than int64 indices can number "
@@ -96,7 +97,7 @@ class ImageSpace:
 
     def digits(self, indices, device=None) -> torch.Tensor:
         """The integer levels (0..levels-1) of the images with these indices, shape (k, channels, n, n), int64."""
-        self._check_indexable()
+        self.check_indexable()
         device = check_device(device)
         if indices is None or isinstance(indices, (str, bytes, float)) or isinstance(indices, bool):
             raise TypeError(f"indices must be an integer or a sequence/tensor of integers, got {indices!r}")
@@ -131,7 +132,7 @@ class ImageSpace:
 
     def indices(self, images: torch.Tensor) -> torch.Tensor:
         """Index (int64, shape (k,)) of each lattice image; the inverse of :meth:`images`."""
-        self._check_indexable()
+        self.check_indexable()
         d = self.to_digits(images)
         return (d.flatten(1) * self._powers(d.device)).sum(dim=1)
 
@@ -158,7 +159,7 @@ class ImageSpace:
         """
         batch_size = check_int("batch_size", batch_size, minimum=1)
         device = check_device(device)
-        self._check_indexable()
+        self.check_indexable()
         L, N = self.levels, self.num_entries
         k = 0  # low digits per chunk: the largest k <= N with L**k <= batch_size
         while k < N and L ** (k + 1) <= batch_size:

@@ -51,17 +51,6 @@ def test_random_labels_deterministic_and_balanced():
         classifiers.random_labels(0)
 
 
-def test_nearest_prototype():
-    space = ImageSpace(2)
-    protos = torch.stack([torch.zeros(1, 2, 2), torch.ones(1, 2, 2), torch.tensor([[[1.0, 0], [0, 0]]])])
-    f = classifiers.nearest_prototype(protos)
-    x = all_images(space)
-    d = ((x[:, None] - protos[None]) ** 2).sum(dim=(2, 3, 4))
-    assert torch.equal(f(x), d.argmin(dim=1))
-    with pytest.raises(ValueError, match="like the prototypes"):
-        f(torch.zeros(1, 1, 3, 3))
-
-
 def test_from_model_argmax():
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(9, 3))
@@ -83,7 +72,7 @@ def test_bad_images():
 @pytest.mark.gpu
 def test_cuda_labels_match_cpu():
     x = all_images(ImageSpace(3))
-    for f in list(classifiers.REFERENCE.values()) + [classifiers.nearest_prototype(x[:5])]:
+    for f in classifiers.REFERENCE.values():
         assert torch.equal(f(x.cuda()).cpu(), f(x))
 
 

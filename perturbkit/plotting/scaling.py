@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from ..budgets import format_p
 from ..checks import check_int
-from ..scaling import ScalingCurve, predicted_slope
+from ..scaling import ScalingCurve
 
 
 def _check_curves(curves) -> list:
@@ -24,7 +26,7 @@ def _check_curves(curves) -> list:
     return curves
 
 
-def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = True):
+def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = True) -> Axes:
     """Draw each ScalingCurve's median (dots), its quantile band (shaded) and fitted power law (line) on log-log axes.
 
     Returns the Axes. Curves with zero values anywhere are drawn on a symlog-free log axis after dropping zeros.
@@ -52,7 +54,7 @@ def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = Tru
     return ax
 
 
-def plot_scaling_panels(curves, levels: int = 2, title: str | None = None):
+def plot_scaling_panels(curves, levels: int = 2, title: str | None = None) -> Figure:
     """Two panels: robustness against n (log-log, with fits) and robustness / diameter against n. Returns the Figure."""
     curves = _check_curves(curves)
     levels = check_int("levels", levels, minimum=2)
@@ -73,11 +75,3 @@ def plot_scaling_panels(curves, levels: int = 2, title: str | None = None):
     fig.tight_layout()
     return fig
 
-
-def plot_theory_guides(ax, ns, ps, anchor: float = 1.0):
-    """Dotted reference lines proportional to n^{1/max(p,1)} through (ns[0], anchor), for eye comparison."""
-    ns = np.asarray(ns, dtype=float)
-    for p in ps:
-        e = predicted_slope(p)
-        ax.plot(ns, anchor * (ns / ns[0]) ** e, ":", color="grey", lw=1)
-    return ax

@@ -60,8 +60,8 @@ def main() -> None:
     fmn = {2.0: foolbox.attacks.L2FMNAttack, math.inf: foolbox.attacks.LInfFMNAttack, 0.0: foolbox.attacks.L0FMNAttack}
     for p, cls in fmn.items():
         attack = cls(steps=args.steps)
-        (_, clipped, ok_f), t_f = _timed(lambda: attack(fmodel, xs, ys, epsilons=None))
-        r, t_o = _timed(lambda: attacks.minimal_perturbation(model, xs, ys, p, steps=args.steps))
+        (_, clipped, ok_f), t_f = _timed(lambda attack=attack: attack(fmodel, xs, ys, epsilons=None))
+        r, t_o = _timed(lambda p=p: attacks.minimal_perturbation(model, xs, ys, p, steps=args.steps))
         ok_f = ok_f & (models.predict(model, clipped) != ys)  # count only what really fools the model
         size_f = norms.distance(clipped, xs, p)
         both = ok_f & r.success

@@ -45,7 +45,7 @@ def against_scipy(Ns) -> None:
         space = ImageSpace(1, 2, N)
         labels = random_labels(N)
         robustness(labels, space, 0)  # warm-up: thread pool, first-touch of the allocator's pages
-        ours = best_of(lambda: robustness(labels, space, 0), repeat=7)
+        ours = best_of(lambda labels=labels, space=space: robustness(labels, space, 0), repeat=7)
         r = robustness(labels, space, 0)
         a = labels.numpy().reshape((2,) * N)
         start = time.perf_counter()
@@ -73,10 +73,10 @@ def full_census(N: int, device="cpu") -> None:
     copy = best_of(lambda: work.copy_(g), repeat=5)
     passes = one - copy  # the transform alone
     traffic = 2 * g.numel() * g.element_size() * N  # bytes read + written by N passes
+    limit = 2 * g.numel() * g.element_size() / copy
     print(f"one transform: {passes:.3f} s for {N} passes; copy of the same array: {copy * 1e3:.1f} ms "
-          f"({2 * g.numel() * g.element_size() / copy / 1e9:.1f} GB/s); effective pass traffic "
-          f"{traffic / passes / 1e9:.1f} GB/s = {100 * traffic / passes / (2 * g.numel() * g.element_size() / copy):.0f}% "
-          f"of the streaming limit")
+          f"({limit / 1e9:.1f} GB/s); effective pass traffic "
+          f"{traffic / passes / 1e9:.1f} GB/s = {100 * traffic / passes / limit:.0f}% of the streaming limit")
 
 
 def big(N: int, device="cpu") -> None:

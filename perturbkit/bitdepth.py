@@ -23,12 +23,11 @@ import numpy as np
 import torch
 from scipy.stats import norm
 
-from .checks import check_device, check_int, check_p, check_radii
 from .attacks import minimal_perturbation
 from .bounds import cube_l2_bound
 from .census import label_space, robustness
+from .checks import check_data, check_device, check_int, check_labels, check_model, check_p, check_radii
 from .data import quantize
-from .checks import check_data, check_labels, check_model
 from .models import _predict
 from .scaling import sum_robustness
 from .spaces import ImageSpace

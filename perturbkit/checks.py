@@ -17,8 +17,8 @@ import torch
 
 __all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "check_choice", "check_tensor",
            "check_finite", "check_unit", "check_images", "check_lattice", "check_labels", "check_same_length",
-           "check_nonempty", "check_per_sample", "check_device", "check_model", "check_model_device", "model_device", "check_data",
-           "available_bytes", "check_memory", "check_space_memory"]
+           "check_nonempty", "check_per_sample", "check_device", "check_model", "check_model_device", "model_device",
+           "check_data", "available_bytes", "check_memory", "check_space_memory"]
 
 
 def _describe(value) -> str:

@@ -128,7 +128,8 @@ def load_image_folder(path, n: int, channels: int = 1, levels: int | None = None
     device = check_device(device)
     classes = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
     if not classes:
-        raise ValueError(f"path {str(root)!r} has no class subfolders; expected e.g. {root}/cat/*.jpg, {root}/dog/*.jpg")
+        raise ValueError(f"path {str(root)!r} has no class subfolders; expected e.g. {root}/cat/*.jpg, "
+                         f"{root}/dog/*.jpg")
     images, labels = [], []
     for label, cls in enumerate(classes):
         files = sorted(f for f in (root / cls).iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)

@@ -33,7 +33,8 @@ def hamming_path(x: torch.Tensor, y: torch.Tensor, order: str = "random",
     check_images("x", x, dim=3)
     check_images("y", y, dim=3)
     if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same shape (channels, n, n), got {tuple(x.shape)} and {tuple(y.shape)}")
+        raise ValueError(f"x and y must have the same shape (channels, n, n), got {tuple(x.shape)} and "
+                         f"{tuple(y.shape)}")
     if x.device != y.device:
         raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
     if not isinstance(order, str) or order not in ORDERS:
@@ -55,7 +56,8 @@ def hamming_path(x: torch.Tensor, y: torch.Tensor, order: str = "random",
 
 
 @torch.no_grad()
-def classifier_flip(model, path: torch.Tensor, start_label: int, batch_size: int = 512) -> tuple[int | None, torch.Tensor]:
+def classifier_flip(model, path: torch.Tensor, start_label: int,
+                    batch_size: int = 512) -> tuple[int | None, torch.Tensor]:
     """Where a classifier stops seeing ``start_label`` along ``path`` (k, c, n, n).
 
     ``model`` maps a batch of images to logits (k, classes) or to labels (k,). Returns (the first step at which the

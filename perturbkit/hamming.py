@@ -10,8 +10,8 @@ import math
 
 import torch
 
-from .checks import check_int, check_space_memory
 from .census import robustness
+from .checks import check_int, check_space_memory
 from .spaces import ImageSpace
 
 __all__ = ["distance_to_set", "neighbourhood", "ball", "ball_size", "layers", "edges", "families"]

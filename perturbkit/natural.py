@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .checks import check_finite, check_images, check_int, check_labels, check_model, check_p
 from .budgets import format_p
+from .checks import check_images, check_int, check_labels, check_model, check_p
 from .data import quantize, resize
 from .neighbours import within_between
 from .spaces import ImageSpace
@@ -56,7 +56,8 @@ class DistanceRow:
 
     def line(self) -> str:
         lv = "as stored" if self.levels is None else f"L={self.levels}"
-        fmt = lambda v: "    -" if math.isnan(v) else f"{v:9.2f}"
+        def fmt(v):
+            return "    -" if math.isnan(v) else f"{v:9.2f}"
         p = format_p(self.p)
         return (f"{self.name:>10} n={self.n:<4d}{lv:>10} p={p:<4}{fmt(self.within)}{fmt(self.between)}"
                 f"{self.budget:9.2f}{self.diameter:10.1f}{self.between / self.budget:8.2f}")

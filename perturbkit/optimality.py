@@ -10,6 +10,8 @@ ball classifiers the lesson compares with. Pure NumPy/SciPy on the CPU; classifi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from scipy.signal import fftconvolve
@@ -61,7 +63,7 @@ def near_boundary_share(n: int, t, levels: int = 2, channels: int = 1) -> np.nda
     return (pmf[None, :] * (need[None, :] <= K * t.reshape(-1, 1))).sum(axis=1).reshape(t.shape)
 
 
-def hamming_ball(radius: int, level: float = 1.0):
+def hamming_ball(radius: int, level: float = 1.0) -> Callable[[torch.Tensor], torch.Tensor]:
     """Classifier: label 1 when at most ``radius`` entries differ from ``level`` (the ball of that d_0 radius around
     the constant image), else 0. On binary images with level 1 and radius ceil(N/2) - 1 this is majority."""
     radius = check_int("radius", radius, minimum=0)

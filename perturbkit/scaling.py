@@ -20,9 +20,9 @@ import numpy as np
 import torch
 from scipy.stats import linregress
 
-from .checks import check_device, check_int, check_p, check_real
 from .attacks.sum_exact import sum_classifier_sizes
 from .budgets import format_p
+from .checks import check_device, check_int, check_p, check_real
 from .spaces import ImageSpace
 
 
@@ -50,7 +50,9 @@ def random_level_counts(n: int, levels: int = 2, samples: int = 1000, seed: int 
 
 def sum_robustness(n: int, p: float, levels: int = 2, samples: int = 1000, seed: int = 0, channels: int = 1,
                    device=None) -> torch.Tensor:
-    """Exact minimal d_p perturbation that changes the sum classifier's label, for random images (float64, (samples,))."""
+    """Exact minimal d_p perturbation that changes the sum classifier's label, for random images.
+
+    Float64, shape (samples,)."""
     return sum_classifier_sizes(random_level_counts(n, levels, samples, seed, channels, device), p)
 
 

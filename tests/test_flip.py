@@ -42,10 +42,12 @@ def test_classifier_flip_on_a_sum_threshold():
     # The sum classifier flips exactly when more than half of the entries are 1: brute-force truth on a path.
     x, y = torch.zeros(1, 4, 4), torch.ones(1, 4, 4)
     path = hamming_path(x, y, generator=torch.Generator().manual_seed(0))
-    model = lambda im: (im.flatten(1).sum(1) > 8).long()
+    def model(im):
+        return (im.flatten(1).sum(1) > 8).long()
     k, labels = classifier_flip(model, path, start_label=0, batch_size=5)
     assert k == 9 and labels.tolist() == [0] * 9 + [1] * 8
-    logits = lambda im: torch.stack([8 - im.flatten(1).sum(1), im.flatten(1).sum(1) - 8.5], 1)
+    def logits(im):
+        return torch.stack([8 - im.flatten(1).sum(1), im.flatten(1).sum(1) - 8.5], 1)
     assert classifier_flip(logits, path, 0)[0] == 9
     assert classifier_flip(lambda im: torch.zeros(im.shape[0]), path, 0)[0] is None
 

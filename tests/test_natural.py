@@ -10,7 +10,8 @@ from perturbkit.spaces import ImageSpace
 
 def test_label_shares_counts():
     x = torch.rand(10, 1, 2, 2)
-    model = lambda im: torch.nn.functional.one_hot((im.flatten(1).sum(1) > 2).long() * 2, 3).float()
+    def model(im):
+        return torch.nn.functional.one_hot((im.flatten(1).sum(1) > 2).long() * 2, 3).float()
     shares = label_shares(model, x, 3, batch_size=3)
     want = (x.flatten(1).sum(1) > 2).double().mean()
     torch.testing.assert_close(shares, torch.stack([1 - want, torch.tensor(0.0, dtype=torch.float64), want]))
@@ -28,7 +29,8 @@ def test_share_of_space():
 def test_distance_rows_by_hand():
     # Three 2x2 binary images; classes {0, 1} and {2}. Hamming distances: d(a,b)=1, d(a,c)=4, d(b,c)=3.
     a = torch.zeros(1, 2, 2)
-    b = a.clone(); b[0, 0, 0] = 1
+    b = a.clone()
+    b[0, 0, 0] = 1
     c = torch.ones(1, 2, 2)
     x = torch.stack([a, b, c])
     rows = distance_rows("toy", x, torch.tensor([0, 0, 1]), [2], [2], [0, 2])

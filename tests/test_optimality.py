@@ -10,8 +10,7 @@ from scipy.stats import binom
 from perturbkit import classifiers
 from perturbkit.attacks.sum_exact import sum_classifier_minimal
 from perturbkit.census import label_space, robustness
-from perturbkit.optimality import (half_ball_radius, hamming_ball, level_sum_pmf,
-                                   near_boundary_share, steps_to_cross)
+from perturbkit.optimality import half_ball_radius, hamming_ball, level_sum_pmf, near_boundary_share, steps_to_cross
 from perturbkit.spaces import ImageSpace
 
 
@@ -71,6 +70,7 @@ def test_plots():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from perturbkit.plotting.optimality import plot_robust_shares, plot_sum_concentration
     ax = plot_sum_concentration(ns=(4, 8), levels=3)
     assert len(ax.lines) == 3  # two curves and the threshold line
@@ -84,6 +84,7 @@ def test_concentration_widget_logic():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from perturbkit.widgets.optimality import concentration_explorer, concentration_view
     text, fig = concentration_view(16, 2)
     a, b = near_boundary_share(16, [4.0, 4.0], 2)

@@ -9,8 +9,16 @@ import pytest
 import torch
 from scipy.stats import binom
 
-from perturbkit.scaling import (ScalingCurve, fit_slope, predicted_slope, random_level_counts, scaling_curve,
-                                slope_table, sum_robustness, sum_scaling)
+from perturbkit.scaling import (
+    ScalingCurve,
+    fit_slope,
+    predicted_slope,
+    random_level_counts,
+    scaling_curve,
+    slope_table,
+    sum_robustness,
+    sum_scaling,
+)
 
 matplotlib.use("Agg")
 

@@ -89,7 +89,8 @@ def test_continuous_l2_and_linf_match_optimisers():
         need = abs(N / 2 - s)
         res = minimize(lambda d: d @ d, np.full(N, need / N), jac=lambda d: 2 * d, method="SLSQP",
                        bounds=[(0, r) for r in room],
-                       constraints=[{"type": "eq", "fun": lambda d: d.sum() - need}], options={"ftol": 1e-14})
+                       constraints=[{"type": "eq", "fun": lambda d, need=need: d.sum() - need}],
+                       options={"ftol": 1e-14})
         assert s2[i].item() == pytest.approx(math.sqrt(res.fun), abs=1e-6)
         # l_inf: minimise t subject to 0 <= d_i <= min(room_i, t), sum d = need (a linear programme in (d, t))
         c = np.r_[np.zeros(N), 1.0]

@@ -12,8 +12,16 @@ import math
 import torch
 from torch import nn
 
-from ..checks import (check_bool, check_data, check_int, check_lattice, check_labels, check_model, check_p,
-                      check_per_sample)
+from ..checks import (
+    check_bool,
+    check_data,
+    check_int,
+    check_labels,
+    check_lattice,
+    check_model,
+    check_p,
+    check_per_sample,
+)
 
 ATTACK_P = (0.0, 1.0, 2.0, math.inf)
 

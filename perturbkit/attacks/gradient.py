@@ -13,8 +13,17 @@ from torch import nn
 
 from ..checks import check_bool, check_int
 from ..norms import project
-from ._common import (adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen, loss_grad,
-                      make_generator, steepest_step)
+from ._common import (
+    adversarial,
+    check_attack_p,
+    check_eps,
+    check_inputs,
+    check_levels,
+    frozen,
+    loss_grad,
+    make_generator,
+    steepest_step,
+)
 from .lattice import _to_lattice
 
 

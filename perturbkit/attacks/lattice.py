@@ -12,8 +12,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..norms import size as norm_size
 from ..checks import check_unit
+from ..norms import size as norm_size
 from ._common import adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen
 
 
@@ -29,7 +29,7 @@ def from_digits(d: torch.Tensor, levels: int, dtype) -> torch.Tensor:
 
 @torch.no_grad()
 def to_lattice(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, y: torch.Tensor, levels: int, p: float,
-               eps: torch.Tensor | None = None, targeted: bool = False):
+               eps: torch.Tensor | None = None, targeted: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Lattice version of ``x_adv`` for lattice images ``x``: returns (images on the lattice, success mask (k,)).
 
     A sample succeeds when its lattice image is adversarial and (with ``eps``, per-sample budgets) has d_p size

@@ -23,8 +23,7 @@ from torch import nn
 from ..checks import check_images, check_int, check_lattice, check_real
 from ..norms import project
 from ..norms import size as norm_size
-from ._common import (adversarial, check_attack_p, check_inputs, check_levels, frozen, loss_grad, margin,
-                      steepest_step)
+from ._common import adversarial, check_attack_p, check_inputs, check_levels, frozen, loss_grad, margin, steepest_step
 from .lattice import _to_lattice
 from .sparse import _sparse_attack
 

@@ -18,7 +18,7 @@ from ._common import adversarial, check_inputs, frozen, loss_grad
 
 
 def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_changes: int = 100, per_step: int = 1,
-                  targeted: bool = False):
+                  targeted: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Change as few entries of each image as the greedy order allows until the label changes.
 
     Args:
@@ -40,7 +40,7 @@ def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_change
 
 
 def _sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_changes: int = 100, per_step: int = 1,
-                   targeted: bool = False):
+                   targeted: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """:func:`sparse_attack` without the argument checks."""
     x = x.detach()
     k = x.shape[0]

@@ -63,7 +63,9 @@ def _greedy(rooms: torch.Tensor, need: torch.Tensor) -> torch.Tensor:
 
 
 def _water_fill(rooms: torch.Tensor, need: torch.Tensor) -> torch.Tensor:
-    """Convex costs (p > 1): move every entry by min(room, level); integer rooms give whole steps. Shapes (k, N), (k,)."""
+    """Convex costs (p > 1): move every entry by min(room, level); integer rooms give whole steps.
+
+    Shapes (k, N), (k,)."""
     k, N = rooms.shape
     order = torch.argsort(rooms, dim=1, stable=True)  # ascending
     r = rooms.gather(1, order)
@@ -99,7 +101,7 @@ def sum_classifier_labels(x: torch.Tensor, levels: int | None = None) -> torch.T
     return (2 * s >= N * (space.levels - 1)).to(torch.int64)
 
 
-def sum_classifier_minimal(x: torch.Tensor, p: float, levels: int | None = None):
+def sum_classifier_minimal(x: torch.Tensor, p: float, levels: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Exact minimal d_p perturbation of each image of ``x`` that changes its sum-threshold label.
 
     Args:
@@ -115,7 +117,7 @@ def sum_classifier_minimal(x: torch.Tensor, p: float, levels: int | None = None)
     """
     p = check_p(p)
     space = _space_of(x, levels)
-    k, N = x.shape[0], space.num_entries
+    N = space.num_entries
     if levels is None:
         v = space.check_images(x, "x").flatten(1).to(torch.float64)
         top, half = 1.0, N / 2

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
 
 from ..checks import check_images
 from .images import show_image
 
 
-def perturbation_rows(x: torch.Tensor, results: dict, labels=None, size: float = 1.25):
+def perturbation_rows(x: torch.Tensor, results: dict, labels=None, size: float = 1.25) -> Figure:
     """One column per image of ``x`` (k, 1, n, n); first row the images, then for each model name in ``results``
     (mapping name -> adversarial images (k, 1, n, n)) its perturbation (red +, blue -, each scaled to its own
     largest entry) and the perturbed image. ``labels`` optionally maps name -> new labels (k,) for titles."""

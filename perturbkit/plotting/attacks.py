@@ -7,6 +7,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.figure import Figure
 
 from ..budgets import format_p
 from ..checks import check_finite, check_int, check_p, check_real, check_tensor
@@ -14,7 +15,7 @@ from .images import show_image
 
 
 def perturbation_panel(x: torch.Tensor, x_adv: torch.Tensor, probs: torch.Tensor, probs_adv: torch.Tensor,
-                       title: str | None = None):
+                       title: str | None = None) -> Figure:
     """Original, perturbed and difference images (c, h, w) and the class probabilities before and after; a Figure.
 
     The difference is drawn on a symmetric red-blue scale around 0 so that brightening and darkening are distinct.
@@ -47,7 +48,7 @@ def perturbation_panel(x: torch.Tensor, x_adv: torch.Tensor, probs: torch.Tensor
     return fig
 
 
-def robustness_curves(curves: dict, units: dict | None = None):
+def robustness_curves(curves: dict, units: dict | None = None) -> Figure:
     """Robust accuracy against budget, one panel per norm. ``curves`` maps p to (budgets, accuracies) sequences."""
     if not isinstance(curves, dict) or not curves:
         raise ValueError(f"curves must be a non-empty dict p -> (budgets, accuracies), got {curves!r}")
@@ -67,7 +68,7 @@ def robustness_curves(curves: dict, units: dict | None = None):
     return fig
 
 
-def minimal_size_histograms(sizes: dict, diameters: dict, bins: int = 20):
+def minimal_size_histograms(sizes: dict, diameters: dict, bins: int = 20) -> Figure:
     """Histograms of minimal perturbation sizes relative to the image-space diameter, one panel per norm.
 
     ``sizes`` maps p to a tensor of sizes (inf where the attack failed: left out), ``diameters`` p to the diameter

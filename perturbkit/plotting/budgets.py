@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from ..budgets import budget_curves, format_p
 
 
 def plot_budget_and_diameter(ns=(4, 8, 16, 32, 64, 128, 256, 512), ps=(0, 1, 2, 4, math.inf), channels: int = 1,
-                             c: float = 1.0):
+                             c: float = 1.0) -> Figure:
     """Left: diameter (dashed) and budget (solid) against n on log-log axes. Right: their ratio. Returns the Figure."""
     curves = budget_curves(ns, ps, channels, c)
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))

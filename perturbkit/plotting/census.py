@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 
 from .. import bounds
 from ..census import RobustShare
@@ -10,7 +11,7 @@ from ..checks import check_int
 
 
 def plot_robust_share(rs: RobustShare, N: int, binary: bool = True, ax=None, title: str | None = None,
-                      t_mark: float | None = None):
+                      t_mark: float | None = None) -> Axes:
     """One curve per class of the share of the class with r_0 > t (binary: against ``harper_bound``) or of the
     share of the whole space (any levels: against ``concentration_bound``). Classes over half the space are
     dashed: the bound does not cover them. Returns the Axes."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
 
 from ..checks import check_images, check_int
 from ..data import resize
@@ -11,7 +12,7 @@ from ..drawing import ILLUSIONS, OUTLINES, draw_onto, pixel_count
 from .images import show_image
 
 
-def outline_figure(name: str, n: int, photo: torch.Tensor, seed: int = 0):
+def outline_figure(name: str, n: int, photo: torch.Tensor, seed: int = 0) -> Figure:
     """Three panels at resolution n: the outline alone, drawn onto uniform noise, drawn onto ``photo`` (c, h, w).
 
     The noise is a uniformly random image (every entry uniform in [0, 1], drawn from a generator seeded with
@@ -33,7 +34,7 @@ def outline_figure(name: str, n: int, photo: torch.Tensor, seed: int = 0):
     return fig
 
 
-def illusions_figure(n: int = 128):
+def illusions_figure(n: int = 128) -> Figure:
     """The illusions of ``perturbkit.drawing`` side by side at resolution n, each titled with its pixel count; the
     Necker cube appears three times: ambiguous, and with each face put in front by the occlusion cue."""
     panels = [("Necker cube", ILLUSIONS["Necker cube"](n))]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
 
 from ..checks import check_images, check_int, check_real
 from ..flip import FlipExperiment
 from .images import show_image
 
 
-def path_strip(path: torch.Tensor, stops: int = 8, size: float = 1.3):
+def path_strip(path: torch.Tensor, stops: int = 8, size: float = 1.3) -> Figure:
     """``stops`` evenly spaced images along a path (k + 1, c, n, n), titled with the number of changed entries."""
     check_images("path", path, nonempty=True)
     stops = check_int("stops", stops, minimum=1)
@@ -24,7 +25,7 @@ def path_strip(path: torch.Tensor, stops: int = 8, size: float = 1.3):
     return fig
 
 
-def flip_figure(exp: FlipExperiment, model_labels: torch.Tensor | None = None, n: int | None = None):
+def flip_figure(exp: FlipExperiment, model_labels: torch.Tensor | None = None, n: int | None = None) -> Figure:
     """Left: the current image. Right: the student's answers along the path (0 = start class, 1 = end class), the
     network's verdict at every step when ``model_labels`` (k + 1,) is given, and n marked for scale."""
     if not isinstance(exp, FlipExperiment):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
 from ..checks import check_int
@@ -24,7 +25,7 @@ def layout(space: ImageSpace) -> np.ndarray:
 
 
 def draw_hamming_graph(space: ImageSpace, distance=None, t: int | None = None, ax=None, glyphs: bool = False,
-                       title: str | None = None):
+                       title: str | None = None) -> Axes:
     """Draw every image of ``space`` and every edge. With ``distance`` (one value per image, e.g. the distance to a
     set) and ``t``, the images with distance <= t are coloured by distance and the others drawn grey; ``glyphs``
     draws each vertex as its image (for tiny spaces). Returns the Axes."""

@@ -6,6 +6,8 @@ import math
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from ..checks import check_int, check_real
 
@@ -26,7 +28,7 @@ def _to_hwc(img: torch.Tensor):
 
 
 def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.0, vmax: float = 1.0,
-               cmap: str = "gray"):
+               cmap: str = "gray") -> Axes:
     """Draw one image (h, w), (1, h, w) or (3, h, w) with values in [vmin, vmax] on ``ax``, without ticks."""
     if not hasattr(ax, "imshow"):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
@@ -42,7 +44,7 @@ def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.
 
 
 def image_grid(images: torch.Tensor, titles=None, ncols: int = 8, size: float = 1.4, cmap: str = "gray",
-               vmin: float = 0.0, vmax: float = 1.0, suptitle: str | None = None):
+               vmin: float = 0.0, vmax: float = 1.0, suptitle: str | None = None) -> Figure:
     """Draw images (k, c, h, w) in a grid of ``ncols`` columns; returns the Figure."""
     if not isinstance(images, torch.Tensor) or images.dim() not in (3, 4):
         raise ValueError(f"images must be a tensor (k, c, h, w) or (k, h, w), got "

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from ..budgets import format_p
 from ..natural import DistanceRow
 
 
-def distance_scales(rows: list[DistanceRow], title: str | None = None):
+def distance_scales(rows: list[DistanceRow], title: str | None = None) -> Figure:
     """One panel per p: median between-class nearest-neighbour distance, the budget and the diameter against n,
     each divided by the diameter (log scale), one line per bit depth. Returns the Figure."""
     if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):

@@ -6,13 +6,14 @@ import math
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
 
 from ..budgets import format_p
 from ..checks import check_int, check_p
 from ..norms import size
 
 
-def plot_unit_balls(ps=(0.5, 1, 2, math.inf), grid: int = 401):
+def plot_unit_balls(ps=(0.5, 1, 2, math.inf), grid: int = 401) -> Figure:
     """The set {d in R^2 : size(d, p) <= 1} for each p, drawn as filled regions on one square; returns the Figure.
 
     The sizes are computed with perturbkit.norms.size, so the picture shows exactly the course's definition (for

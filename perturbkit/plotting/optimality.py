@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from ..checks import check_int, check_radii
 from ..optimality import level_sum_pmf
 
 
-def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None):
+def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None) -> Axes:
     """Distribution of (sum - threshold) / n for random n-by-n images: the same bell at every n, so the sum sits
     within a few n of the threshold and only a vanishing share sits within o(n). Returns the Axes."""
     levels = check_int("levels", levels, minimum=2)
@@ -33,7 +34,8 @@ def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None):
     return ax
 
 
-def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", ax=None, title: str | None = None):
+def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", ax=None,
+                       title: str | None = None) -> Axes:
     """One step curve per entry of ``shares`` (label -> share of the class with robustness > t, per t), and the
     bound as a dashed black line. Returns the Axes."""
     if not isinstance(shares, dict) or not shares:

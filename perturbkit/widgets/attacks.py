@@ -9,8 +9,8 @@ import torch
 
 from ..attacks import pgd
 from ..attacks._common import check_attack_p
-from ..checks import check_images, check_int, check_real
 from ..budgets import format_p
+from ..checks import check_images, check_int, check_real
 from ..norms import distance
 from ..plotting.attacks import perturbation_panel
 from ..spaces import ImageSpace

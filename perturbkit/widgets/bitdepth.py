@@ -6,14 +6,15 @@ from __future__ import annotations
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
-from ..checks import check_int
 from ..bitdepth import cube_bound_two_classes, cube_sum_share, share_above
+from ..checks import check_int
 from ..scaling import sum_robustness
 from .live import LiveView
 
 
-def bitdepth_view(bits: int, n: int, samples: int = 2000, seed: int = 0):
+def bitdepth_view(bits: int, n: int, samples: int = 2000, seed: int = 0) -> tuple[str, Figure]:
     """(text, fig) for bit depth ``bits`` (L = 2**bits levels) and n-by-n images: medians of the exact minimal l2
     and l0 perturbations of the sum classifier over ``samples`` random images, and the l2 robust-share curve."""
     bits = check_int("bits", bits, minimum=1, maximum=16)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from .. import bounds
-from ..checks import check_int
 from ..census import RobustShare
+from ..checks import check_int
 from ..plotting.census import plot_robust_share
 
+if TYPE_CHECKING:
+    from .live import LiveView
 
-def census_view(name: str, t: int, results: dict[str, RobustShare], N: int):
+
+def census_view(name: str, t: int, results: dict[str, RobustShare], N: int) -> tuple[str, Figure]:
     """Text and figure for one classifier (a key of ``results``, binary census of N entries) at radius t."""
     if not isinstance(results, dict):
         raise TypeError(f"results must be a dict name -> RobustShare, got {type(results).__name__}")
@@ -32,7 +38,7 @@ def census_view(name: str, t: int, results: dict[str, RobustShare], N: int):
     return "\n".join(lines), fig
 
 
-def census_explorer(results: dict[str, RobustShare], N: int, t: int = 3):
+def census_explorer(results: dict[str, RobustShare], N: int, t: int = 3) -> LiveView:
     """The widget: a classifier dropdown and a radius slider over census_view."""
     from .live import LiveView
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipywidgets as W
 import torch
+from matplotlib.figure import Figure
 
 from ..drawing import OUTLINES, outline_report
 from ..plotting.drawings import outline_figure
 from .output_panel import show
 
 
-def outline_view(n: int, name: str, photo: torch.Tensor, seed: int = 0):
+def outline_view(n: int, name: str, photo: torch.Tensor, seed: int = 0) -> tuple[str, Figure]:
     """What the explorer shows for one setting: (the report line, the figure). Pure apart from drawing."""
     return outline_report(name, n), outline_figure(name, n, photo, seed)  # both check their arguments
 

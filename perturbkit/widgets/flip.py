@@ -33,7 +33,8 @@ def flip_report(exp: FlipExperiment, model_flip: int | None = None, n: int | Non
         lines.append(f"the network stops saying {a} after {model_flip} changed pixels"
                      + (f" = {model_flip / n:.2f} n" if n else ""))
     if exp.done:
-        lines.append("finished: press 'start again' to repeat; save your answers with the experiment's .save('a_file_name.json')")
+        lines.append("finished: press 'start again' to repeat; save your answers with the experiment's "
+                     ".save('a_file_name.json')")
     return "\n".join(lines)
 
 

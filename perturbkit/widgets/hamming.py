@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
 
 from ..checks import check_int
 from ..hamming import distance_to_set
 from ..plotting.hamming import draw_hamming_graph
 from ..plotting.images import show_image
 from ..spaces import ImageSpace
+
+if TYPE_CHECKING:
+    from .live import LiveView
 
 SPACE = ImageSpace(3)
 # named 3x3 images (rows of bits) a student can pick, alone or together
@@ -31,7 +37,7 @@ def picture_index(name: str) -> int:
     return int(PICTURES[name].replace(" ", ""), 2)
 
 
-def neighbourhood_view(t: int, first: str = "cross", second: str = "(none)"):
+def neighbourhood_view(t: int, first: str = "cross", second: str = "(none)") -> tuple[str, Figure]:
     """Text and figure: the radius-t neighbourhood of the picked images in the graph of all 512 3x3 images."""
     t = check_int("t", t, minimum=0)
     names = [first] + ([second] if second != "(none)" else [])
@@ -52,7 +58,7 @@ def neighbourhood_view(t: int, first: str = "cross", second: str = "(none)"):
     return text, fig
 
 
-def neighbourhood_explorer():
+def neighbourhood_explorer() -> LiveView:
     """The widget: a radius slider, and dropdowns for one or two picked pictures."""
     from .live import LiveView
 

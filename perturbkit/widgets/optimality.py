@@ -7,6 +7,7 @@ import math
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from ..checks import check_int
 from ..optimality import near_boundary_share
@@ -14,7 +15,7 @@ from ..plotting.optimality import plot_sum_concentration
 from .live import LiveView
 
 
-def concentration_view(n: int, levels: int = 2):
+def concentration_view(n: int, levels: int = 2) -> tuple[str, Figure]:
     """(text, fig): the share of random n-by-n images (``levels`` levels) that the sum classifier lets leave their
     class with at most sqrt(n) and at most n/4 changed entries (exact for binary images, an upper bound otherwise),
     and the distribution of the sum around the threshold in units of n."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from ..budgets import format_p
 from ..checks import check_p
@@ -13,7 +14,7 @@ from .live import LiveView
 from .spaces import P_OPTIONS
 
 
-def scaling_view(p: float, classifier: str, results: dict):
+def scaling_view(p: float, classifier: str, results: dict) -> tuple[str, Figure | None]:
     """Text and figure for one choice. ``results`` maps a classifier name to {p: ScalingCurve}.
 
     Returns (text, fig): the slope table line for (classifier, p) and the curve on log-log axes, with the sum

@@ -7,6 +7,7 @@ import math
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
 
 from ..budgets import space_numbers
 from ..checks import check_images, check_int
@@ -18,7 +19,8 @@ from .live import LiveView
 P_OPTIONS = [("0 (changed entries)", 0.0), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("inf", math.inf)]
 
 
-def explorer_view(n: int, levels: int, channels: int, p: float, digit: torch.Tensor | None = None, seed: int = 0):
+def explorer_view(n: int, levels: int, channels: int, p: float, digit: torch.Tensor | None = None,
+                  seed: int = 0) -> tuple[str, Figure]:
     """What the explorer shows for one setting: the report text and a figure (random image, and the digit resized
     and quantised to the same space when ``digit`` (1, h, w) is given). Pure apart from drawing."""
     numbers = space_numbers(n, levels, channels, p)

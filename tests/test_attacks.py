@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from perturbkit import attacks, data, models, norms
+from perturbkit import attacks, models, norms
 from perturbkit.spaces import ImageSpace
 
 INF = math.inf
@@ -31,12 +31,9 @@ class Linear2(nn.Module):
 
 
 @pytest.fixture(scope="module")
-def digits_cnn():
-    x, y = data.load_digits()
-    train, test = models.split(x, y, 0.2, seed=0)
-    m = models.SmallCNN(8)
-    models.train(m, train, epochs=10, seed=0, progress=False)
-    return m, test[0][:64], test[1][:64]
+def digits_cnn(digits_cnn):
+    """The shared digits CNN (conftest.py) with 64 test images and their labels."""
+    return digits_cnn.model, digits_cnn.test[0][:64], digits_cnn.test[1][:64]
 
 
 def _lattice_images(k, n, levels, seed):
@@ -118,10 +115,14 @@ def test_pgd_respects_budget_and_box(digits_cnn, p, random_start):
     assert xa.shape == x.shape and xa.dtype == x.dtype
     assert float(xa.min()) >= 0 and float(xa.max()) <= 1
     assert bool((norms.distance(xa, x, p) <= eps * (1 + 1e-5) + 1e-6).all())
-    # A budget that lets every sample move (step 0.1 / 2 / 6 / 8 entries) fools most of them.
-    if not random_start:
-        big = attacks.pgd(model, x, y, p, scale, steps=40)
-        assert float((models.predict(model, big) != y).double().mean()) > 0.7
+
+
+@pytest.mark.parametrize("p", [INF, 2, 1, 0])
+def test_pgd_with_a_generous_budget_fools_most_images(digits_cnn, p):
+    # A budget that lets every sample move far (0.2 / 2 / 6 / 8 entries) fools most of them.
+    model, x, y = digits_cnn
+    big = attacks.pgd(model, x, y, p, {INF: 0.2, 2: 2.0, 1: 6.0, 0: 8}[p], steps=40)
+    assert float((models.predict(model, big) != y).double().mean()) > 0.7
 
 
 @pytest.mark.parametrize("p", [INF, 2, 0])
@@ -204,13 +205,8 @@ def test_model_flags_restored(digits_cnn):
 
 
 # --------------------------------------------------------------------------- fixed values on bundled MNIST
-def test_fixed_values_on_mnist_subset():
-    x, y = data.load_mnist()
-    train, test = models.split(x, y, 0.2, seed=0)
-    m = models.SmallCNN(28, width=16)
-    models.train(m, train, epochs=3, seed=0, progress=False)
-    acc = models.accuracy(m, *test)
-    assert acc >= 0.95
+def test_fixed_values_on_mnist_subset(mnist_cnn):
+    m, test = mnist_cnn.model, mnist_cnn.test
     xs, ys = test[0][:100], test[1][:100]
     ok = models.predict(m, xs) == ys
     r = attacks.minimal_perturbation(m, xs[ok], ys[ok], 2, steps=100)

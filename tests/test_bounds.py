@@ -5,10 +5,11 @@ import math
 import numpy as np
 import pytest
 import torch
-from scipy import stats
 
 from perturbkit import bounds, classifiers
+from perturbkit.attacks.sum_exact import sum_classifier_labels, sum_classifier_minimal
 from perturbkit.census import label_space, robust_share, robustness
+from perturbkit.scaling import sum_robustness
 from perturbkit.spaces import ImageSpace
 
 
@@ -103,25 +104,35 @@ def test_hoeffding_is_about_two_exp():
     np.testing.assert_allclose(bounds.hoeffding_bound(N, t), 2 * np.exp(-2 * t**2 / N), rtol=0.05)
 
 
-def test_concentration_closed_form():
-    N = 16
-    t0 = math.sqrt(N * math.log(2) / 2)
-    assert bounds.concentration_bound(N, 0) == 0.5
-    assert bounds.concentration_bound(N, math.floor(t0)) == 0.5
-    t = 10
-    assert bounds.concentration_bound(N, t) == pytest.approx(math.exp(-(t * math.sqrt(2 / N) - math.sqrt(math.log(2))) ** 2))
-    assert np.all(np.diff(bounds.concentration_bound(N, np.arange(0, 17))) <= 0)
+def _mc_tolerance(share, samples):
+    return 4 * np.sqrt(np.maximum(share, 1 / samples) * (1 - share) / samples)  # four standard errors
 
 
-def test_cube_and_budget():
-    assert bounds.cube_l2_bound(0) == 0.5
-    assert bounds.cube_l2_bound(1.0) == pytest.approx(stats.norm.cdf(-math.sqrt(2 * math.pi)))
-    t = np.array([0, 1, 4, 9])
-    np.testing.assert_array_equal(bounds.pnorm_budget(t, 0), t)
-    np.testing.assert_array_equal(bounds.pnorm_budget(t, 0.5), t)
-    np.testing.assert_allclose(bounds.pnorm_budget(t, 2), [0, 1, 2, 3])
-    np.testing.assert_array_equal(bounds.pnorm_budget(t, math.inf), [0, 1, 1, 1])
-    assert isinstance(bounds.pnorm_budget(4, 2), float)
+@pytest.mark.parametrize("n, levels", [(15, 2), (15, 4), (31, 2)])
+def test_concentration_bound_holds_for_the_sum_classifier_beyond_enumeration(n, levels):
+    # N odd and N * (levels - 1) odd: the sum classifier splits the space into two halves, so each class's robust
+    # core is at most concentration_bound(N, t) of the space and both together at most twice that.
+    N, samples = n * n, 20_000
+    sizes = sum_robustness(n, 0.0, levels=levels, samples=samples, seed=1).numpy()
+    t = np.arange(0, N + 1)
+    share = (sizes[:, None] > t).mean(axis=0)
+    bound = 2 * bounds.concentration_bound(N, t)
+    assert (share <= bound + _mc_tolerance(share, samples)).all()
+    assert (np.diff(bounds.concentration_bound(N, t)) <= 0).all() and bounds.concentration_bound(N, t).max() <= 0.5
+
+
+def test_cube_bound_holds_for_the_sum_classifier_on_the_continuous_cube():
+    # Monte Carlo over the unit cube [0, 1]^N: the sum classifier's classes are halves, and the exact l2 distance
+    # of each point to the other class comes from the closed-form minimal perturbation.
+    samples = 20_000
+    x = torch.rand(samples, 1, 10, 10, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    labels = sum_classifier_labels(x)
+    _, sizes = sum_classifier_minimal(x, 2.0)
+    r = np.linspace(0, 0.5, 26)
+    for c in (0, 1):
+        share = ((labels == c).numpy()[:, None] & (sizes.numpy()[:, None] > r)).mean(axis=0)
+        assert (share <= bounds.cube_l2_bound(r) + _mc_tolerance(share, samples)).all(), c
+    assert bounds.cube_l2_bound(0) == 0.5 and (np.diff(bounds.cube_l2_bound(r)) < 0).all()
 
 
 def test_bad_arguments():
@@ -131,5 +142,3 @@ def test_bad_arguments():
         bounds.concentration_bound(16, -1)
     with pytest.raises(ValueError, match="N must be an integer >= 1"):
         bounds.hoeffding_bound(0, 1)
-    with pytest.raises(ValueError, match="p must be"):
-        bounds.pnorm_budget(3, -2)

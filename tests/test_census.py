@@ -124,9 +124,23 @@ def test_memory_refusal(monkeypatch):
         label_space(classifiers.parity, space, progress=False)
 
 
-def test_census_bytes_grows_with_space():
-    assert census.census_bytes(ImageSpace(5), 0) == 2**25 * 7 + 2**24  # uint8: 2 arrays, mask, float32 out, half-array temporary
-    assert census.census_bytes(ImageSpace(3, 3), 0.5) > census.census_bytes(ImageSpace(3, 3), 0)
+@pytest.mark.parametrize("space, p", [(ImageSpace(3), 0), (ImageSpace(3), 2), (ImageSpace(2, 3), 0.5),
+                                      (ImageSpace(2, 3), math.inf)], ids=repr)
+def test_census_bytes_is_exactly_where_the_census_refuses(monkeypatch, space, p):
+    labels = label_space(classifiers.random_labels(2, seed=0), space, progress=False)
+    need = census.census_bytes(space, p)
+    assert need >= space.size * (4 + 1)  # at least the float32 result and a boolean mask
+    monkeypatch.setattr(census, "_available_bytes", lambda device: need - 1)
+    with pytest.raises(MemoryError, match=f"needs about {need:,} bytes"):
+        robustness(labels, space, p)
+    monkeypatch.setattr(census, "_available_bytes", lambda device: need)
+    assert robustness(labels, space, p).shape == (space.size,)
+
+
+@pytest.mark.parametrize("p", [0, 0.5, 2, math.inf])
+def test_census_bytes_is_proportional_to_the_space(p):
+    small, large = ImageSpace(2, 3), ImageSpace(3, 3)
+    assert census.census_bytes(large, p) * small.size == census.census_bytes(small, p) * large.size
 
 
 def test_robust_share_counts():

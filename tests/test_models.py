@@ -1,13 +1,7 @@
 import pytest
 import torch
 
-from perturbkit import data, models
-
-
-@pytest.fixture(scope="module")
-def digits():
-    x, y = data.load_digits()
-    return models.split(x, y, 0.2, seed=0)
+from perturbkit import models
 
 
 def test_shapes_any_n_and_channels():
@@ -28,33 +22,29 @@ def test_seeded_init_is_reproducible_and_leaves_global_rng_alone():
     assert not all(torch.equal(pa, pc) for pa, pc in zip(a.parameters(), c.parameters()))
 
 
-def test_cnn_digits_accuracy_and_determinism(digits):
-    train, test = digits
+def test_cnn_digits_accuracy_and_determinism(digits_cnn):
+    # the shared model (conftest.py) trained again from the same seeds: the same losses and weights, bit for bit
     state = torch.get_rng_state()
-    m1, m2 = models.SmallCNN(8), models.SmallCNN(8)
-    l1 = models.train(m1, train, epochs=10, seed=0, progress=False)
-    l2 = models.train(m2, train, epochs=10, seed=0, progress=False)
+    m = models.SmallCNN(8)
+    losses = models.train(m, digits_cnn.train, epochs=10, seed=0, progress=False)
     assert torch.equal(torch.get_rng_state(), state)
-    assert l1 == l2
-    for pa, pb in zip(m1.parameters(), m2.parameters()):
+    assert losses == digits_cnn.losses
+    for pa, pb in zip(m.parameters(), digits_cnn.model.parameters()):
         assert torch.equal(pa, pb)
-    assert l1[-1] < l1[0]
-    assert not m1.training
-    assert models.accuracy(m1, *test) >= 0.95  # about 0.975 on most machines; 0.95 leaves room for every float path
+    assert losses[-1] < losses[0]
+    assert not m.training
+    assert models.accuracy(m, *digits_cnn.test) >= 0.95  # about 0.975 on most machines; room for every float path
 
 
-def test_cnn_mnist_accuracy():
-    x, y = data.load_mnist()
-    train, test = models.split(x, y, 0.2, seed=0)
-    m = models.SmallCNN(28)
-    models.train(m, train, epochs=4, seed=0, progress=False)
-    assert models.accuracy(m, *test) >= 0.93  # about 0.96; the margin covers every CPU, thread count and GPU
+def test_cnn_mnist_accuracy(mnist_cnn):
+    # about 0.96 (shared model, conftest.py); the margin covers every CPU, thread count and GPU
+    assert models.accuracy(mnist_cnn.model, *mnist_cnn.test) >= 0.95
 
 
 def test_split_is_a_partition():
     x, y = torch.rand(10, 1, 2, 2), torch.arange(10)
     (xa, ya), (xb, yb) = models.split(x, y, 0.3, seed=1)
-    assert len(yb) == 3 and sorted((ya.tolist() + yb.tolist())) == list(range(10))
+    assert len(yb) == 3 and sorted(ya.tolist() + yb.tolist()) == list(range(10))
     assert torch.equal(xa, x[ya])
 
 
@@ -84,8 +74,8 @@ def test_bad_inputs():
 
 
 @pytest.mark.gpu
-def test_train_on_cuda(digits):
-    train, test = digits
+def test_train_on_cuda(digits_cnn):
+    train, test = digits_cnn.train, digits_cnn.test
     dev = torch.device("cuda")
     m = models.SmallCNN(8).to(dev)
     models.train(m, (train[0].to(dev), train[1].to(dev)), epochs=10, seed=0, progress=False)

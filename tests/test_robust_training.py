@@ -72,5 +72,5 @@ def test_cuda():
     x, y = _toy(64)
     m = SmallCNN(6, classes=2, width=2, hidden=4).cuda()
     fgsm_rs_train(m, (x.cuda(), y.cuda()), eps=0.1, epochs=1, progress=False)
-    assert 0 <= robust_accuracy(m, x.cuda(), y.cuda(), 0.1, steps=2) <= 1
+    assert robust_accuracy(m, x.cuda(), y.cuda(), 0.1, steps=2) <= accuracy(m, x.cuda(), y.cuda()) + 1e-9
     assert top_share(torch.ones(2, 3, device="cuda"), 1).device.type == "cuda"

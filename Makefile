@@ -88,7 +88,7 @@ constraints:
 	build/pin/bin/python -m pip install --quiet --upgrade pip
 	build/pin/bin/python -m pip install --quiet torch==2.13.0 -e '.[course,test,bench,book]'
 	build/pin/bin/python -m pip install --quiet --no-deps torchattacks==3.5.1
-	{ echo "# Pins for every package the course and its tests use. Regenerate with 'make constraints'."; \
+	{ echo "# Pins for every package the course, its tests, benchmarks and book use (Python 3.11+). Regenerate with 'make constraints'."; \
 	  build/pin/bin/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' -e '/^pip==/d'; } > constraints.txt
 	rm -rf build/pin
 

@@ -1,15 +1,11 @@
 """environment.yml (conda-forge, Binder) must mirror pyproject.toml: same packages, same lower bounds."""
 
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, as the package tomli (declared in the test extra for Python < 3.11)
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"torch": "pytorch"}  # PyPI name -> conda-forge name where they differ

@@ -1,4 +1,4 @@
-"""Pictures for lesson 06: the sum concentrating around its threshold, and robust-core shares against a bound."""
+"""Pictures for lesson 06: the spread of the sum around its threshold, and robust-core shares against a bound."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None) -> Axes:
     ax.set_xlim(-1.5, 1.5)
     ax.set_xlabel("(sum − N·K/2) / (K·n): distance to the threshold in changed entries per unit of n")
     ax.set_ylabel("density")
-    ax.set_title(f"the sum of a random image concentrates within O(n) of the threshold (L = {levels})", fontsize=10)
+    ax.set_title(f"the sum of a random image is spread over Θ(n) around the threshold (L = {levels})", fontsize=10)
     ax.legend(fontsize=8)
     return ax
 

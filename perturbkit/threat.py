@@ -1,0 +1,187 @@
+"""Threat models next to the course's bounds: for an image space (n, q channels, L levels) and a d_p radius eps,
+the budget, the diameter, the radius each bound needs for a chosen guaranteed share, and the share it guarantees
+at eps.
+
+The bounds are the course's (lessons 03, 04, 07 and 10), not the paper's constants:
+
+* Harper (binary images only): |C(t)| / |C| <= beta_N(t), a share of the class (``bounds.harper_bound``);
+* concentration (any L): mu(C(t)) <= exp(-(t sqrt(2/N) - sqrt(ln 2))^2), a share of the whole space
+  (``bounds.concentration_bound``);
+* cube plus lattice rounding (l2 only): mu({x in C : r_2(x) > L/(L-1) r + sqrt(N)/(L-1)}) <= Phi(-sqrt(2 pi) r),
+  a share of the whole space (lesson 10's theorem; ``lattice_l2_radius``).
+
+Here C is any class with mu(C) <= 1/2, C(t) its robust core (images that t changed entries cannot move out of C) and
+r_p(x) the d_p distance from x to the nearest image of another class. t changed entries cost at most t in d_0 and
+in d_p for p < 1, and at most t^(1/p) in l_p for p >= 1, so a Hamming radius t is a d_p radius t^(1/max(p, 1)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .bounds import concentration_bound, cube_l2_bound, harper_bound
+from .budgets import format_p
+from .checks import check_int, check_p, check_real
+from .spaces import ImageSpace
+
+__all__ = ["PRESETS", "COMMON_EPS", "concentration_c", "cube_radius", "lattice_l2_radius", "lattice_l2_share",
+           "hamming_cost", "entries_within", "ThreatReport", "threat_report"]
+
+# name -> (n, channels, levels): the usual sizes of three data sets, 8 bits per entry
+PRESETS = {"MNIST 28x28x1": (28, 1, 256), "CIFAR 32x32x3": (32, 3, 256), "ImageNet 224x224x3": (224, 3, 256)}
+
+# radii widely used in the literature for these sizes: preset -> {p: eps}
+COMMON_EPS = {"MNIST 28x28x1": {math.inf: 0.3},
+              "CIFAR 32x32x3": {math.inf: 8 / 255, 2.0: 0.5},
+              "ImageNet 224x224x3": {math.inf: 4 / 255}}
+
+
+def _share(share) -> float:
+    return check_real("share", share, minimum=0, maximum=1, min_open=True, max_open=True)
+
+
+def concentration_c(share: float) -> float:
+    """The c for which t = c sqrt(N) changed entries make the concentration bound equal ``share`` (< 1/2):
+    c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L."""
+    share = _share(share)
+    if share >= 0.5:
+        raise ValueError(f"share must be below 1/2 (the bound is trivial above), got {share}")
+    return (math.sqrt(math.log(2)) + math.sqrt(math.log(1 / share))) / math.sqrt(2)
+
+
+def cube_radius(share: float) -> float:
+    """The l2 radius r with Phi(-sqrt(2 pi) r) = ``share`` (< 1/2): the continuous-cube bound's radius, any N."""
+    share = _share(share)
+    if share >= 0.5:
+        raise ValueError(f"share must be below 1/2 (the bound is trivial above), got {share}")
+    return float(-stats.norm.ppf(share) / math.sqrt(2 * math.pi))
+
+
+def lattice_l2_radius(N: int, levels: int, share: float) -> float:
+    """Lesson 10's theorem: on the L-level lattice with N entries, at most ``share`` of the space lies in a class
+    C (mu(C) <= 1/2) at l2 distance more than L/(L-1) r + sqrt(N)/(L-1) from every other class, r = cube_radius."""
+    N = check_int("N", N, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
+    return levels / (levels - 1) * cube_radius(share) + math.sqrt(N) / (levels - 1)
+
+
+def lattice_l2_share(N: int, levels: int, eps) -> float | np.ndarray:
+    """The share lesson 10's theorem guarantees at l2 radius eps: Phi(-sqrt(2 pi) r) with
+    r = (L-1)/L (eps - sqrt(N)/(L-1)), and the trivial 1/2 when eps is below the rounding term sqrt(N)/(L-1)."""
+    N = check_int("N", N, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
+    e = np.asarray(eps, dtype=float)
+    r = np.maximum(0.0, (levels - 1) / levels * (e - math.sqrt(N) / (levels - 1)))
+    out = cube_l2_bound(r)
+    return float(out) if np.ndim(eps) == 0 else out
+
+
+def hamming_cost(t, p: float) -> float:
+    """The d_p size of changing t entries by at most 1 each: t for p < 1 (and p = 0), t^(1/p) for p >= 1, and 1 (or
+    0 when t = 0) for p = inf."""
+    p = check_p(p)
+    t = check_real("t", t, minimum=0)
+    if p == math.inf:
+        return 1.0 if t > 0 else 0.0
+    return t if p <= 1 else t ** (1 / p)
+
+
+def entries_within(eps: float, p: float, N: int) -> int:
+    """The largest number t <= N of entries that can each change by up to 1 within d_p radius eps: floor(eps) for
+    p <= 1, floor(eps^p) for 1 <= p < inf, N (eps >= 1) or 0 (eps < 1) for p = inf."""
+    p = check_p(p)
+    eps = check_real("eps", eps, minimum=0)
+    N = check_int("N", N, minimum=1)
+    if p == math.inf:
+        return N if eps >= 1 else 0
+    x = eps if p <= 1 else eps ** p
+    t = math.floor(x + 1e-9)  # 0.5 ** 2 * 4 is 1.0 in floats, but guard against 0.999...
+    return int(min(N, max(0, t)))
+
+
+def _smallest_t(N: int, bound, share: float) -> int | None:
+    t = np.arange(N + 1)
+    ok = np.nonzero(bound(N, t) <= share)[0]
+    return int(t[ok[0]]) if ok.size else None
+
+
+@dataclass(frozen=True)
+class ThreatReport:
+    """One threat model (n, q, L, p, eps) next to the course's bounds at a guaranteed share."""
+
+    n: int
+    channels: int
+    levels: int
+    p: float
+    eps: float
+    share: float
+    N: int
+    diameter: float
+    budget: float                # (sqrt(q) n)^(1/max(p,1)): t = sqrt(N) changed entries, c = 1
+    t_concentration: int | None  # smallest t with concentration bound <= share (any L; whole-space share)
+    t_harper: int | None         # smallest t with Harper's bound <= share (binary only; share of the class)
+    l2_limit: float | None       # lattice_l2_radius (p = 2 only; whole-space share)
+    share_at_eps_concentration: float
+    share_at_eps_harper: float | None
+    share_at_eps_l2: float | None
+
+    def lines(self) -> list[str]:
+        p = format_p(self.p)
+        pct = f"{self.share:.0%}"
+        out = [f"n = {self.n}, q = {self.channels}, L = {self.levels}: N = {self.N} entries; p = {p}, eps = "
+               f"{self.eps:.4g}",
+               f"diameter {self.diameter:.4g}; budget (c = 1, sqrt(N) = {math.sqrt(self.N):.1f} changed entries) "
+               f"{self.budget:.4g}; eps / budget = {self.eps / self.budget:.3f}",
+               f"d_p radius beyond which the course's bounds leave at most {pct}:"]
+        for name, t in (("concentration (any L, share of the space)", self.t_concentration),
+                        ("Harper (binary, share of the class)", self.t_harper)):
+            if t is None and name.startswith("Harper") and self.levels != 2:
+                continue
+            if t is None:
+                out.append(f"  {name}: not reached with N entries")
+            else:
+                out.append(f"  {name}: t = {t} entries (c = {t / math.sqrt(self.N):.2f}) -> "
+                           f"{hamming_cost(t, self.p):.4g}")
+        if self.l2_limit is not None:
+            out.append(f"  cube + lattice rounding (l2, share of the space): {self.l2_limit:.3f}")
+        if self.p == math.inf:
+            out.append("  (p = inf: every radius >= 1 is the whole space; the Hamming bounds say nothing below it)")
+        out.append(f"at eps = {self.eps:.4g} the bounds guarantee at most:")
+        out.append(f"  concentration: {self.share_at_eps_concentration:.3g} of the space"
+                   + (" (trivial)" if self.share_at_eps_concentration >= 0.5 else ""))
+        if self.share_at_eps_harper is not None:
+            out.append(f"  Harper: {self.share_at_eps_harper:.3g} of the class"
+                       + (" (trivial)" if self.share_at_eps_harper >= 1 else ""))
+        if self.share_at_eps_l2 is not None:
+            out.append(f"  cube + rounding: {self.share_at_eps_l2:.3g} of the space"
+                       + (" (trivial)" if self.share_at_eps_l2 >= 0.5 else ""))
+        return out
+
+    def describe(self) -> str:
+        return "\n".join(self.lines())
+
+
+def threat_report(n: int, channels: int, levels: int, p: float, eps: float, share: float = 0.05) -> ThreatReport:
+    """The numbers of one threat model: eps in d_p on ImageSpace(n, levels, channels), the bounds at ``share``."""
+    space = ImageSpace(n, levels, channels)
+    p = check_p(p)
+    eps = check_real("eps", eps, minimum=0)
+    share = _share(share)
+    N = space.num_entries
+    t_conc = _smallest_t(N, concentration_bound, share)  # None: not reached within N changes (tiny N)
+    binary = space.levels == 2
+    t_h = _smallest_t(N, harper_bound, share) if binary else None
+    l2 = p == 2
+    t_eps = entries_within(eps, p, N)
+    return ThreatReport(
+        n=space.n, channels=space.channels, levels=space.levels, p=p, eps=eps, share=share, N=N,
+        diameter=space.diameter(p), budget=space.budget(p),
+        t_concentration=t_conc, t_harper=t_h,
+        l2_limit=lattice_l2_radius(N, space.levels, share) if l2 else None,
+        share_at_eps_concentration=float(concentration_bound(N, t_eps)),
+        share_at_eps_harper=float(harper_bound(N, t_eps)) if binary else None,
+        share_at_eps_l2=lattice_l2_share(N, space.levels, eps) if l2 else None)

@@ -1,0 +1,107 @@
+"""Lesson 10's threat-model numbers and calculator: the bounds' radii against the bound functions and brute force."""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from scipy import stats
+
+from perturbkit.bounds import concentration_bound, cube_l2_bound, harper_bound
+from perturbkit.scaling import sum_robustness
+from perturbkit.threat import (
+    PRESETS,
+    concentration_c,
+    cube_radius,
+    entries_within,
+    hamming_cost,
+    lattice_l2_radius,
+    lattice_l2_share,
+    threat_report,
+)
+
+
+@pytest.mark.parametrize("share", [0.25, 0.05, 0.01])
+def test_concentration_c_makes_the_bound_equal_the_share(share):
+    c = concentration_c(share)
+    for N in (100, 3072, 150528):
+        assert concentration_bound(N, c * math.sqrt(N)) == pytest.approx(share, rel=1e-9)
+
+
+@pytest.mark.parametrize("share", [0.25, 0.05, 0.01])
+def test_cube_radius_and_lattice_radius(share):
+    r = cube_radius(share)
+    assert cube_l2_bound(r) == pytest.approx(share, rel=1e-9)
+    R = lattice_l2_radius(3072, 256, share)
+    assert R == pytest.approx(256 / 255 * r + math.sqrt(3072) / 255)
+    assert lattice_l2_share(3072, 256, R) == pytest.approx(share, rel=1e-9)
+    assert lattice_l2_share(3072, 256, 0.1) == 0.5  # below the rounding term: trivial
+
+
+def test_lattice_l2_theorem_holds_for_the_sum_classifier():
+    # The sum classifier thresholded at its mean: both classes have measure about 1/2; the share of the whole space
+    # more than R from the other class must be at most 2 * Phi(-sqrt(2 pi) r) (two classes) plus sampling error.
+    for n, q, L in ((8, 1, 16), (16, 3, 256)):
+        N = q * n * n
+        r2 = sum_robustness(n, 2.0, levels=L, samples=4000, seed=1, channels=q)
+        for share in (0.25, 0.05):
+            R = lattice_l2_radius(N, L, share)
+            assert float((r2 > R).double().mean()) <= 2 * share + 0.02
+
+
+def test_hamming_cost_and_entries_within():
+    assert hamming_cost(9, 0) == 9 and hamming_cost(9, 0.5) == 9 and hamming_cost(9, 2) == 3
+    assert hamming_cost(9, math.inf) == 1 and hamming_cost(0, math.inf) == 0
+    assert entries_within(0.5, 2, 3072) == 0 and entries_within(2.0, 2, 3072) == 4
+    assert entries_within(3.7, 0, 10) == 3 and entries_within(50, 1, 10) == 10
+    assert entries_within(0.99, math.inf, 10) == 0 and entries_within(1, math.inf, 10) == 10
+    for eps, p in ((2.0, 2), (5.0, 1), (3.0, 3)):  # the t entries fit in eps, t + 1 do not
+        t = entries_within(eps, p, 10**6)
+        assert hamming_cost(t, p) <= eps + 1e-12 < hamming_cost(t + 1, p)
+
+
+def test_report_radii_are_the_smallest_that_reach_the_share():
+    rep = threat_report(28, 1, 2, 0, 28, share=0.05)
+    t = rep.t_concentration
+    assert concentration_bound(784, t) <= 0.05 < concentration_bound(784, t - 1)
+    th = rep.t_harper
+    assert harper_bound(784, th) <= 0.05 < harper_bound(784, th - 1)
+    assert rep.share_at_eps_harper == pytest.approx(harper_bound(784, 28))
+    assert rep.l2_limit is None and threat_report(28, 1, 256, 2, 1).t_harper is None
+    cifar = threat_report(*PRESETS["CIFAR 32x32x3"], 2, 0.5)
+    assert 0.8 < cifar.l2_limit < 1 and cifar.share_at_eps_concentration == 0.5
+    assert cifar.share_at_eps_l2 == pytest.approx(stats.norm.cdf(-math.sqrt(2 * math.pi) * 255 / 256
+                                                                 * (0.5 - math.sqrt(3072) / 255)))
+    text = cifar.describe()
+    assert "N = 3072" in text and "0.876" in text and "eps / budget = 0.067" in text
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="share"):
+        concentration_c(0.5)
+    with pytest.raises(ValueError, match="share"):
+        cube_radius(0)
+    with pytest.raises(ValueError, match="levels"):
+        lattice_l2_radius(10, 1, 0.05)
+    with pytest.raises(ValueError, match="eps"):
+        threat_report(8, 1, 2, 2, -1)
+
+
+def test_widget_view_and_update():
+    from perturbkit.widgets.threat import CUSTOM, threat_calculator, threat_view
+    text, fig = threat_view("CIFAR 32x32x3", 2.0, 0.5)
+    assert "N = 3072" in text and fig is not None
+    plt.close(fig)
+    text2, fig2 = threat_view(CUSTOM, 0.0, 10, n=5, channels=1, levels=2)
+    assert "N = 25" in text2 and "Harper" in text2
+    plt.close(fig2)
+    with pytest.raises(ValueError, match="preset"):
+        threat_view("SVHN", 2.0, 0.5)
+    w = threat_calculator()
+    before = (w.text.value, w.image.value)
+    w.controls["preset"].value = "ImageNet 224x224x3"
+    assert "N = 150528" in w.text.value and w.image.value != before[1]
+    w.controls["p"].value = math.inf
+    assert "p = inf" in w.text.value
+    plt.close("all")
+    assert np.isfinite(lattice_l2_share(3072, 256, np.array([0.5, 1.0]))).all()

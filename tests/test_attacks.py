@@ -155,7 +155,7 @@ def test_minimal_never_above_a_budget_where_pgd_succeeds(digits_cnn, p):
     for eps in {INF: [0.05, 0.1, 0.2], 2: [0.5, 1.0, 1.5], 0: [2, 4, 8]}[p]:
         x_pgd = attacks.pgd(model, x, y, p, eps, steps=50)
         ok = models.predict(model, x_pgd) != y
-        r = attacks.minimal_perturbation(model, x, y, p, steps=100, start=x_pgd)
+        r = attacks.minimal_perturbation(model, x, y, p, steps=30, start=x_pgd)
         assert bool(r.success[ok].all())
         assert bool((r.sizes[ok] <= eps * (1 + 1e-5) + 1e-6).all()), (eps, r.sizes[ok].max())
         s = r.success

@@ -21,8 +21,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from . import guarantees
 from .bounds import concentration_bound, cube_l2_bound, harper_bound
 from .budgets import format_p
 from .checks import check_int, check_p, check_real
@@ -44,21 +44,24 @@ def _share(share) -> float:
     return check_real("share", share, minimum=0, maximum=1, min_open=True, max_open=True)
 
 
-def concentration_c(share: float) -> float:
-    """The c for which t = c sqrt(N) changed entries make the concentration bound equal ``share`` (< 1/2):
-    c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L."""
+def _nontrivial(share) -> float:
     share = _share(share)
     if share >= 0.5:
         raise ValueError(f"share must be below 1/2 (the bound is trivial above), got {share}")
-    return (math.sqrt(math.log(2)) + math.sqrt(math.log(1 / share))) / math.sqrt(2)
+    return share
+
+
+def concentration_c(share: float) -> float:
+    """The c for which t = c sqrt(N) changed entries make the concentration bound equal ``share`` (< 1/2):
+    c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L (``guarantees.concentration_radius``
+    at N = 1)."""
+    return guarantees.concentration_radius(1, _nontrivial(share))
 
 
 def cube_radius(share: float) -> float:
-    """The l2 radius r with Phi(-sqrt(2 pi) r) = ``share`` (< 1/2): the continuous-cube bound's radius, any N."""
-    share = _share(share)
-    if share >= 0.5:
-        raise ValueError(f"share must be below 1/2 (the bound is trivial above), got {share}")
-    return float(-stats.norm.ppf(share) / math.sqrt(2 * math.pi))
+    """The l2 radius r with Phi(-sqrt(2 pi) r) = ``share`` (< 1/2): the continuous-cube bound's radius, any N
+    (``guarantees.cube_radius``, refusing the trivial shares)."""
+    return guarantees.cube_radius(_nontrivial(share))
 
 
 def lattice_l2_radius(N: int, levels: int, share: float) -> float:

@@ -64,17 +64,52 @@ def landing_page(readme: str, lessons: list[Path]) -> str:
                         "```{toctree}\n:hidden:\n:caption: For teachers\n\nteachers\n```"]) + "\n"
 
 
+def blocks(md: str) -> str:
+    """Blank lines around display maths and <details> tags. Jupyter renders them inside a paragraph; MyST, like
+    CommonMark, reads $$ as display maths and the markdown inside <details> only when they stand as blocks."""
+    out, in_math = [], False
+    for line in md.split("\n"):
+        s = line.strip()
+        if not in_math and s.startswith("$$"):
+            in_math = not (len(s) > 4 and s.endswith("$$"))  # a one-line $$...$$ opens and closes
+            out += ["", line] + ([] if in_math else [""])
+        elif in_math and s.endswith("$$"):
+            in_math = False
+            out += [line, ""]
+        elif re.match(r"</?details>|<summary>", s):
+            out += ["", line, ""]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def merged_streams(outputs: list) -> list:
+    """Consecutive prints to the same stream as one output (a kernel may split them, even into a lone newline,
+    which would show as an empty box)."""
+    out = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and out and out[-1].get("output_type") == "stream" \
+                and out[-1].get("name") == o.get("name"):
+            out[-1]["text"] += o["text"]
+        else:
+            out.append(o)
+    return [o for o in out if o.get("output_type") != "stream" or o["text"].strip()]
+
+
 def stage_lesson(src: Path, dst: Path) -> None:
     """Copy one executed lesson, replacing widget views (which need a kernel) by a note and folding solutions."""
     nb = nbformat.read(src, as_version=4)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = blocks(cell.source)
         if cell.cell_type != "code":
             continue
         if cell.metadata.get("jupyter", {}).get("source_hidden"):
             cell.metadata.setdefault("tags", []).append("hide-cell")
             cell.metadata["mystnb"] = {"code_prompt_show": "Show the solution", "code_prompt_hide": "Hide"}
-        for out in cell.get("outputs", []):
+        cell.outputs = merged_streams(cell.get("outputs", []))
+        for out in cell.outputs:
             if WIDGET_VIEW in out.get("data", {}):
                 out["data"] = {"text/html": WIDGET_NOTE.format(path=html.escape(f"lessons/{src.name}"))}
                 out["metadata"] = {}

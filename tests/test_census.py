@@ -170,3 +170,32 @@ def test_cuda_matches_cpu():
         assert torch.equal(gpu_labels.cpu(), labels)
         for p in PS:
             torch.testing.assert_close(robustness(gpu_labels, space, p).cpu(), robustness(labels, space, p))
+
+
+@pytest.mark.gpu
+def test_fused_pass_is_identical_to_the_torch_only_passes():
+    """The compiled one-read-one-write binary pass on CUDA changes no distance."""
+    try:
+        assert census.enable_fused_pass(), "torch.compile could not build the fused pass on this GPU"
+        for space in (ImageSpace(2), ImageSpace(1, 2, 5), ImageSpace(1, 2, 11), ImageSpace(1, 2, 20)):
+            labels = label_space(classifiers.random_labels(3, seed=5), space, device="cuda", progress=False)
+            for p in (0, 0.5, 2, math.inf):
+                fused = robustness(labels, space, p)
+                census.enable_fused_pass(False)
+                plain = robustness(labels, space, p)
+                census.enable_fused_pass()
+                assert torch.equal(fused, plain), (space, p)
+            if space.num_entries <= 12:
+                assert torch.equal(robustness(labels, space, 0).cpu(), brute_force(labels.cpu(), space, 0).float())
+    finally:
+        census.enable_fused_pass(False)
+
+
+def test_fused_pass_off_without_a_gpu():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: the GPU test covers the fused pass")
+    with pytest.warns(UserWarning, match="no CUDA device"):
+        assert census.enable_fused_pass() is False
+    assert census.enable_fused_pass(False) is False
+    with pytest.raises(TypeError, match="on must be True or False"):
+        census.enable_fused_pass("yes")

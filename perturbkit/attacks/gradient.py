@@ -61,7 +61,9 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps, steps
         levels: if given, x must be on the L-level lattice and the result is put back on it (``lattice.to_lattice``:
             rounding plus repair, never leaving the budget).
         early_stop: a sample that becomes adversarial is frozen at its first adversarial iterate and dropped from
-            the batch (faster; set False to run every sample for all steps like the textbook algorithm).
+            the batch (faster; set False to run every sample for all steps like the textbook algorithm). On the CPU
+            the batch shrinks at every step; on a GPU fooled samples are masked and the batch shrinks every few
+            steps, which avoids a host synchronisation per step.
 
     Returns the adversarial images, same shape, dtype and device as x. Samples where the attack failed hold the
     last iterate (which still respects the budget and [0, 1]).
@@ -79,11 +81,24 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps, steps
     return _pgd(model, x, y, p, eps, steps, step_size, random_start, targeted, seed, levels, early_stop)
 
 
+def _compact_every(device: torch.device) -> int:
+    """How often early stopping shrinks the batch: every step on the CPU (a smaller batch is less work at once),
+    every ``_CUDA_COMPACT_EVERY`` steps on a GPU, where fooled samples are masked in between (shrinking costs a
+    host synchronisation and a gather per step there, which cost more than the masked samples' share of work)."""
+    return 1 if device.type == "cpu" else _CUDA_COMPACT_EVERY
+
+
+_CUDA_COMPACT_EVERY = 10
+
+
 def _pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps: torch.Tensor, steps: int = 40,
          step_size=None, random_start: bool = False, targeted: bool = False, seed: int | None = None,
-         levels: int | None = None, early_stop: bool = True) -> torch.Tensor:
+         levels: int | None = None, early_stop: bool = True, compact_every: int | None = None) -> torch.Tensor:
     """:func:`pgd` without the argument checks, for callers that checked once (e.g. adversarial training, which
-    attacks every batch): ``eps`` and ``step_size`` are (k,) tensors or numbers, ``p`` a float of ATTACK_P."""
+    attacks every batch): ``eps`` and ``step_size`` are (k,) tensors or numbers, ``p`` a float of ATTACK_P.
+    ``compact_every`` (default: 1 on the CPU, ``_CUDA_COMPACT_EVERY`` on a GPU) is how many steps pass between two
+    shrinkings of the batch under early stopping; fooled samples are masked in between. The result is the same
+    either way: every sample stops at its first adversarial iterate."""
     if not isinstance(eps, torch.Tensor) or eps.dim() == 0:
         eps = torch.as_tensor(eps, dtype=x.dtype, device=x.device).expand(x.shape[0]).clone()
     if step_size is None:
@@ -96,18 +111,38 @@ def _pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps: torc
     x_adv = x.clone()
     if random_start:
         x_adv = (x + project(_random_start(x, p, eps, gen), p, eps)).clamp(0, 1)
-    active = torch.arange(x.shape[0], device=x.device)
+    every = _compact_every(x.device) if compact_every is None else compact_every
+    # The working batch: the samples still being attacked (idx), their iterates, clean images, labels and budgets.
+    # Finished samples are written back to x_adv when they leave the batch and the rest at the end.
+    idx, xa, xo, ya, ea, aa = torch.arange(x.shape[0], device=x.device), x_adv.clone(), x, y, eps, alpha
+    done = None  # masked mode: samples of the batch already fooled, frozen at their first adversarial iterate
     with frozen(model):
-        for _ in range(steps):
-            xa, xo, ya = x_adv[active], x[active], y[active]
+        for step in range(steps):
             logits, g = loss_grad(model, xa, ya, "ce", targeted)
             if early_stop:
-                keep = ~adversarial(logits, ya, targeted)
-                active, xa, xo, g, ya = active[keep], xa[keep], xo[keep], g[keep], ya[keep]
-                if active.numel() == 0:
+                fooled = adversarial(logits, ya, targeted)
+                if every == 1:  # drop the fooled samples now (free to test on the CPU): the batch shrinks at once
+                    if bool(fooled.any()):
+                        x_adv[idx[fooled]] = xa[fooled]
+                        keep = ~fooled
+                        idx, xa, xo, ya, ea, aa, g = (t[keep] for t in (idx, xa, xo, ya, ea, aa, g))
+                        if idx.numel() == 0:
+                            break
+                else:  # mask them: no data-dependent shapes, no host synchronisation in this step
+                    done = fooled if done is None else done | fooled
+            delta = xa - xo + steepest_step(g, xa, p, aa)
+            new = (xo + project(delta, p, ea)).clamp(0, 1)
+            xa = new if done is None else torch.where(done.reshape((-1,) + (1,) * (x.dim() - 1)), xa, new)
+            if done is not None and (step + 1) % every == 0:  # compact every `every` steps (one synchronisation)
+                finished = int(done.sum())
+                if finished == idx.numel():
                     break
-            delta = xa - xo + steepest_step(g, xa, p, alpha[active])
-            x_adv[active] = (xo + project(delta, p, eps[active])).clamp(0, 1)
+                if finished >= max(1, idx.numel() // 8):  # worth a smaller batch
+                    x_adv[idx[done]] = xa[done]
+                    keep = ~done
+                    idx, xa, xo, ya, ea, aa = (t[keep] for t in (idx, xa, xo, ya, ea, aa))
+                    done = None
+    x_adv[idx] = xa
     if levels is not None:
         x_adv, _ = _to_lattice(model, x, x_adv, y, levels, p, eps, targeted)
     return x_adv

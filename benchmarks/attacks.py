@@ -2,8 +2,10 @@
 
 Same model (a SmallCNN trained here, seeded; no weights are written), same 1000 MNIST-subset test images, same
 machine and thread count. Prints a markdown table: times, success rates, median sizes and the ratios ours / peer.
+On a machine with CUDA the model and the images are moved to the GPU after training and every attack runs there
+(``--device cpu`` keeps them on the CPU); the device is printed with the table.
 
-    .venv/bin/python benchmarks/attacks.py [--images 1000] [--steps 100] [--eps 0.1]
+    .venv/bin/python benchmarks/attacks.py [--images 1000] [--steps 100] [--eps 0.1] [--device cpu]
 
 torchattacks and foolbox are benchmark-only dependencies (not needed by the course).
 """
@@ -16,21 +18,31 @@ import time
 
 import torch
 
-from perturbkit import attacks, data, models, norms
+from perturbkit import attacks, data, devices, models, norms
+
+
+def _sync() -> None:
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
 
 
 def _timed(fn):
+    _sync()
     start = time.perf_counter()
     out = fn()
+    _sync()
     return out, time.perf_counter() - start
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--images", type=int, default=1000)
+    ap.add_argument("--images", type=int, default=None, help="default 1000 on the CPU, 2500 on a GPU")
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--eps", type=float, default=0.1, help="PGD l_inf budget")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: cuda when there is a GPU")
     args = ap.parse_args()
+    dev = devices.device(args.device)
+    args.images = args.images or (2500 if dev.type == "cuda" else 1000)
 
     import foolbox
     import torchattacks
@@ -39,9 +51,13 @@ def main() -> None:
     train, test = models.split(x, y, 0.2, seed=0)
     model = models.SmallCNN(28, width=16)
     models.train(model, train, epochs=3, seed=0, progress=False)
-    xs, ys = test[0][:args.images], test[1][:args.images]
+    model = model.to(dev)
+    xs, ys = test[0][:args.images].to(dev), test[1][:args.images].to(dev)
+    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"model: SmallCNN(28, width=16), clean accuracy {models.accuracy(model, xs, ys):.3f} on {len(ys)} images; "
-          f"torch threads {torch.get_num_threads()}")
+          f"device {dev} ({where}); torch {torch.__version__}")
+    # warm-up on a few images: CUDA context, kernels and allocator, so that neither side pays them in its time
+    attacks.pgd(model, xs[:8], ys[:8], math.inf, args.eps, steps=2)
     rows = []
 
     # PGD l_inf: same budget, step size, steps, no random start.
@@ -56,7 +72,7 @@ def main() -> None:
                  None, None))
 
     # Minimal perturbations against FMN, same steps.
-    fmodel = foolbox.PyTorchModel(model.eval(), bounds=(0, 1))
+    fmodel = foolbox.PyTorchModel(model.eval(), bounds=(0, 1), device=dev)
     fmn = {2.0: foolbox.attacks.L2FMNAttack, math.inf: foolbox.attacks.LInfFMNAttack, 0.0: foolbox.attacks.L0FMNAttack}
     for p, cls in fmn.items():
         attack = cls(steps=args.steps)
@@ -75,7 +91,8 @@ def main() -> None:
     for task, peer, t_o, t_p, s_o, s_p, m_o, m_p in rows:
         sizes = "| - | - | -" if m_o is None else f"| {m_o:.4g} | {m_p:.4g} | {m_o / m_p:.3f}"
         print(f"| {task} | {peer} | {t_o:.2f} | {t_p:.2f} | {t_o / t_p:.3f} | {s_o:.3f} | {s_p:.3f} {sizes} |")
-    print("\nmedian sizes over the images both attacks fooled; sizes in intensity units (l0: changed pixels)")
+    print(f"\ndevice: {dev} ({where}); median sizes over the images both attacks fooled; sizes in intensity units "
+          f"(l0: changed pixels)")
 
 
 if __name__ == "__main__":

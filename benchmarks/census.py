@@ -1,23 +1,29 @@
 """Census speed: perturbkit.census.robustness(p=0) against scipy.ndimage.distance_transform_edt, the full 2^25
-census, the share of the streaming limit (a plain torch copy of the same array), and 2^30 images on the CPU.
+census, the share of the streaming limit (a plain torch copy of the same array) for the torch-only and the fused
+passes, and 2^30 images on the CPU; the bit-packed census (perturbkit.bitset_census) against the byte census at 2^25
+and of 2^34 sum-threshold images on the CPU (2^36, every 6x6 binary image, on a GPU with the memory).
 
 Everything is measured in one run on one machine; the numbers worth quoting are the ratios. Usage:
-    python benchmarks/census.py            # N = 16..22 against scipy, 2^25, streaming share, 2^30
-    python benchmarks/census.py --quick    # N = 16..20 and 2^25 only
-On a machine with CUDA it also runs the census on the GPU (2^32 images when the GPU has the memory).
+    python benchmarks/census.py             # N = 16..22 against scipy, 2^25, streaming shares, 2^30, bit-packed 2^34
+    python benchmarks/census.py --quick     # N = 16..20 and 2^25 only
+    python benchmarks/census.py --bitset 34 # only the bit-packed census of 2^34 images (time and peak memory)
+On a machine with CUDA it also runs the census on the GPU (2^32 images when the GPU has the memory) and the
+bit-packed census of all 2^36 6x6 binary images when the GPU has the memory for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 
 import numpy as np
 import torch
 from scipy import ndimage
 
-from perturbkit import classifiers
-from perturbkit.census import _plan, _transform, label_space, robustness
+from perturbkit import census, classifiers
+from perturbkit.bitset_census import bitset_bytes, bitset_census, sum_threshold_histogram
+from perturbkit.census import _plan, label_space, robust_share, robustness
 from perturbkit.spaces import ImageSpace
 
 
@@ -68,15 +74,25 @@ def full_census(N: int, device="cpu") -> None:
     plan = _plan(0, 2, N)
     g = torch.zeros(2**N, dtype=plan.dtype, device=device)
     g[labels == 1] = plan.inf
+    want = g.clone()
+    census._transform(want, 2, N, plan)
     work = g.clone()
-    one = best_of(lambda: (work.copy_(g), _transform(work, 2, N, plan)), repeat=5)
-    copy = best_of(lambda: work.copy_(g), repeat=5)
-    passes = one - copy  # the transform alone
-    traffic = 2 * g.numel() * g.element_size() * N  # bytes read + written by N passes
+    copy = best_of(lambda: work.copy_(g), repeat=7)
     limit = 2 * g.numel() * g.element_size() / copy
-    print(f"one transform: {passes:.3f} s for {N} passes; copy of the same array: {copy * 1e3:.1f} ms "
-          f"({limit / 1e9:.1f} GB/s); effective pass traffic "
-          f"{traffic / passes / 1e9:.1f} GB/s = {100 * traffic / passes / limit:.0f}% of the streaming limit")
+    traffic = 2 * g.numel() * g.element_size() * N  # bytes read + written by N passes
+    print(f"copy of the same {g.numel() * g.element_size() / 2**20:.0f} MiB array: {copy * 1e3:.2f} ms "
+          f"({limit / 1e9:.1f} GB/s)")
+    for name, fused in (("torch-only passes", False), ("fused passes", True)):
+        if fused and (device != "cuda" or not census.enable_fused_pass()):
+            print("fused passes: CUDA only (torch.compile's C++ kernel ran at about 1% of a copy on the CPU)")
+            continue
+        one = best_of(lambda: (work.copy_(g), census._transform(work, 2, N, plan)), repeat=7)
+        census._transform(work.copy_(g), 2, N, plan)
+        passes = one - copy  # the transform alone
+        print(f"one transform, {name}: {passes * 1e3:.1f} ms for {N} passes; effective pass traffic "
+              f"{traffic / passes / 1e9:.1f} GB/s = {100 * traffic / passes / limit:.0f}% of the copy; "
+              f"identical to the torch-only kernel: {torch.equal(work, want)}")
+        census.enable_fused_pass(False)
 
 
 def big(N: int, device="cpu") -> None:
@@ -89,18 +105,64 @@ def big(N: int, device="cpu") -> None:
           f"max robustness {int(r.max())} (sum threshold: expected {N - N // 2 + (N % 2 == 0)})")
 
 
+def peak_rss_gib() -> float:
+    """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+def bitset(N: int, device="cpu") -> None:
+    """The bit-packed census of the sum threshold on 2^N images, labelled chunk by chunk, against the closed form."""
+    space = ImageSpace(1, 2, N)
+    need = bitset_bytes(space, 2, device)
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    b = bitset_census(classifiers.sum_threshold, space, device=device)
+    exact = np.array_equal(b.histogram, sum_threshold_histogram(N))
+    peak = torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else peak_rss_gib()
+    print(f"bit-packed census of 2^{N} = {2**N:,} images (sum threshold, both classes, {device}): "
+          f"{b.seconds:.1f} s, {int(b.max_robustness.sum())} dilation rounds, planned {need / 2**30:.2f} GiB, "
+          f"peak {'allocated' if device == 'cuda' else 'resident'} {peak:.2f} GiB; max robustness "
+          f"{b.max_robustness.tolist()}; histogram equals the closed form: {exact}")
+
+
+def bitset_against_bytes(N: int) -> None:
+    """Both censuses of one random labelling: identical curves, and the time of each."""
+    space = ImageSpace(1, 2, N)
+    labels = random_labels(N)
+    start = time.perf_counter()
+    r = robustness(labels, space, 0)
+    rs = robust_share(labels, r, np.arange(N + 1))
+    t_bytes = time.perf_counter() - start
+    b = bitset_census(labels, space)
+    print(f"2^{N} random labels: byte census + robust_share {t_bytes:.2f} s, bit-packed census {b.seconds:.2f} s; "
+          f"identical curves: {np.array_equal(b.robust, rs.robust)}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip N = 22 and 2^30")
-    parser.add_argument("--no-big", action="store_true", help="skip 2^30")
+    parser.add_argument("--no-big", action="store_true", help="skip 2^30 and the 2^34 bit-packed census")
+    parser.add_argument("--bitset", type=int, default=None, metavar="N",
+                        help="only the bit-packed census of 2^N sum-threshold images on the CPU")
     args = parser.parse_args()
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
+    if args.bitset is not None:
+        bitset(args.bitset)
+        raise SystemExit
     against_scipy([16, 18, 20] if args.quick else [16, 18, 20, 22])
     full_census(25)
+    bitset_against_bytes(25)
     if not (args.quick or args.no_big):
         big(30)
+        bitset(34)
     if torch.cuda.is_available():
+        print(f"GPU: {torch.cuda.get_device_name()}")
         full_census(25, "cuda")
         free = torch.cuda.mem_get_info()[0]
         big(32 if free > 2**32 * 8 else 30, "cuda")
+        need = bitset_bytes(ImageSpace(6), 2, "cuda")
+        if free > need:
+            bitset(36, "cuda")  # every 6x6 binary image
+        else:
+            print(f"6x6 census (2^36 images) skipped: needs {need / 2**30:.1f} GiB, {free / 2**30:.1f} GiB free")

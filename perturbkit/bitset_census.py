@@ -35,7 +35,7 @@ import numpy as np
 import torch
 
 from . import classifiers
-from .census import RobustShare
+from .census import RobustShare, chunk_labels
 from .checks import available_bytes, check_bool, check_device, check_int, check_memory
 from .spaces import ImageSpace
 
@@ -137,16 +137,7 @@ def _label_chunks(source, space: ImageSpace, device: torch.device,
             seen.add(high)
         return
     for start, images in space.chunks(chunk, device):
-        out = torch.as_tensor(source(images))
-        if out.dtype.is_floating_point or out.dtype == torch.bool or out.is_complex():
-            raise TypeError(f"classifier must return integer labels, got dtype {out.dtype}")
-        out = out.reshape(-1)
-        if out.numel() != images.shape[0]:
-            raise ValueError(f"classifier returned {out.numel()} labels for a batch of {images.shape[0]} images")
-        lo, hi = int(out.min()), int(out.max())
-        if lo < 0 or hi > 255:
-            raise ValueError(f"classifier labels must lie in 0..255, got values in [{lo}, {hi}]")
-        yield start, out.to(device=device, dtype=torch.uint8), None
+        yield start, chunk_labels(source(images), images.shape[0], device), None
 
 
 # ---------------------------------------------------------------------------------------------------- memory

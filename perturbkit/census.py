@@ -37,6 +37,21 @@ _CPU_BLOCK_BYTES = 4 * 2**20
 
 
 # ---------------------------------------------------------------------------------------------------- labelling
+def chunk_labels(out, k: int, device) -> torch.Tensor:
+    """A classifier's answer for a chunk of k images as uint8 labels on ``device``, or a clear error (labels must be
+    k integers in 0..255)."""
+    out = torch.as_tensor(out)
+    if out.dtype.is_floating_point or out.dtype == torch.bool or out.is_complex():
+        raise TypeError(f"classifier must return integer labels, got dtype {out.dtype}")
+    out = out.reshape(-1)
+    if out.numel() != k:
+        raise ValueError(f"classifier returned {out.numel()} labels for a batch of {k} images")
+    lo, hi = int(out.min()), int(out.max())
+    if lo < 0 or hi > 255:
+        raise ValueError(f"classifier labels must lie in 0..255, got values in [{lo}, {hi}]")
+    return out.to(device=device, dtype=torch.uint8)
+
+
 def label_space(classifier, space: ImageSpace, batch_size: int | None = None, device=None,
                 progress: bool = True) -> torch.Tensor:
     """The label of every image of ``space``, in index order, as a uint8 tensor of shape (space.size,) on ``device``.
@@ -63,17 +78,7 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
     labels = torch.empty(space.size, dtype=torch.uint8, device=device)
     with tqdm(total=space.size, disable=not progress, unit="img", unit_scale=True, desc="labelling") as bar:
         for start, images in space.chunks(batch_size, device):
-            out = classifier(images)
-            out = torch.as_tensor(out)
-            if out.dtype.is_floating_point or out.dtype == torch.bool or out.is_complex():
-                raise TypeError(f"classifier must return integer labels, got dtype {out.dtype}")
-            out = out.reshape(-1)
-            if out.numel() != images.shape[0]:
-                raise ValueError(f"classifier returned {out.numel()} labels for a batch of {images.shape[0]} images")
-            lo, hi = int(out.min()), int(out.max())
-            if lo < 0 or hi > 255:
-                raise ValueError(f"classifier labels must lie in 0..255, got values in [{lo}, {hi}]")
-            labels[start:start + images.shape[0]] = out.to(device=device, dtype=torch.uint8)
+            labels[start:start + images.shape[0]] = chunk_labels(classifier(images), images.shape[0], device)
             bar.update(images.shape[0])
     return labels
 

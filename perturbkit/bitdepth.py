@@ -128,7 +128,7 @@ def quantised_model_robustness(model, x: torch.Tensor, y: torch.Tensor, levels_l
         pred = _predict(model, q, 1024)
         right = pred == y
         xs, ys = q[right][:images], y[right][:images]
-        r = minimal_perturbation(model, xs, ys, p, steps=steps, levels=L)
+        r = minimal_perturbation(model, xs, ys, p=p, steps=steps, levels=L)
         found = r.sizes[r.success].double()
         out.append(QuantisedRobustness(L, float(right.double().mean()),
                                        float(found.median()) if found.numel() else math.inf,

@@ -75,7 +75,7 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
         biggest[n] = float(torch.bincount(inputs["noise"][1], minlength=10).max()) / images
         for kind, (xs, ys) in inputs.items():
             for p in ps:
-                r = minimal_perturbation(model, xs, ys, p, steps=steps)
+                r = minimal_perturbation(model, xs, ys, p=p, steps=steps)
                 success[(kind, p, n)] = float(r.success.float().mean())
                 found = r.sizes[r.success]
                 # keep the fit defined even if every attack failed at this n (the success rate says so)

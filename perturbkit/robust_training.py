@@ -16,7 +16,7 @@ from torch import nn
 from .attacks import pgd
 from .attacks.gradient import _pgd
 from .checks import check_data, check_int, check_real
-from .models import predict, train
+from .models import train
 
 
 def _check_eps(name: str, value) -> float:
@@ -54,5 +54,5 @@ def robust_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: flo
     if x.shape[0] == 0:
         raise ValueError("x is empty: the robust accuracy of no images is undefined")
     eps = _check_eps("eps", eps)
-    x_adv = pgd(model, x, y, math.inf, eps, steps=check_int("steps", steps, minimum=1), random_start=True, seed=seed)
-    return float((predict(model, x_adv) == y).double().mean())
+    steps = check_int("steps", steps, minimum=1)
+    return float(pgd(model, x, y, p=math.inf, eps=eps, steps=steps, random_start=True, seed=seed).robust_accuracy)

@@ -161,20 +161,30 @@ TABLE = {
         (lambda: models.SmallCNN(1), ValueError, ["n"]),
     ],
     "attacks": [
-        (lambda: attacks.minimal_perturbation(MLP, X, Y, 2, steps=5, alpha=-1.0), ValueError, ["alpha"]),
-        (lambda: attacks.minimal_perturbation(MLP, X, Y, 2, steps=5, gamma=2.0), ValueError, ["gamma"]),
-        (lambda: attacks.minimal_perturbation(MLP, X, Y, 2, steps=5, gamma=math.nan), ValueError, ["gamma"]),
-        (lambda: attacks.to_lattice(MLP, X, X, Y, 1, 2), ValueError, ["levels"]),
-        (lambda: attacks.to_lattice(MLP, X, X, Y, 2.5, 2), TypeError, ["levels"]),
-        (lambda: attacks.pgd(MLP, X, Y, math.inf, "0.1"), TypeError, ["eps"]),
-        (lambda: attacks.pgd(MLP, X, Y, math.inf, None), TypeError, ["eps"]),
-        (lambda: attacks.pgd(MLP, torch.rand(6, 1, 3, 3), Y, math.inf, 0.1), ValueError,
+        (lambda: attacks.minimal_perturbation(MLP, X, Y, p=2, steps=5, alpha=-1.0), ValueError, ["alpha"]),
+        (lambda: attacks.minimal_perturbation(MLP, X, Y, p=2, steps=5, gamma=2.0), ValueError, ["gamma"]),
+        (lambda: attacks.minimal_perturbation(MLP, X, Y, p=2, steps=5, gamma=math.nan), ValueError, ["gamma"]),
+        (lambda: attacks.to_lattice(MLP, X, Y, x_adv=X, levels=1, p=2), ValueError, ["levels"]),
+        (lambda: attacks.to_lattice(MLP, X, Y, x_adv=X, levels=2.5, p=2), TypeError, ["levels"]),
+        (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps="0.1"), TypeError, ["eps"]),
+        (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=None), TypeError, ["eps"]),
+        (lambda: attacks.pgd(MLP, torch.rand(6, 1, 3, 3), Y, p=math.inf, eps=0.1), ValueError,
          ["model", "shape", "float32"]),
-        (lambda: attacks.pgd(MLP, X, Y + 3, math.inf, 0.1), ValueError, ["y", "labels", "3 outputs"]),
-        (lambda: attacks.pgd(MLP, X, Y[:3], math.inf, 0.1), ValueError, ["x", "y"]),
-        (lambda: attacks.pgd(MLP, X, Y, math.inf, 0.1, random_start="yes"), TypeError, ["random_start"]),
-        (lambda: attacks.fgsm(MLP, X, Y, 0.1, p=3), ValueError, ["p"]),
-        (lambda: attacks.sparse_attack(MLP, X, Y, per_step=0), ValueError, ["per_step"]),
+        (lambda: attacks.pgd(MLP, X, Y + 3, p=math.inf, eps=0.1), ValueError, ["y", "labels", "3 outputs"]),
+        (lambda: attacks.pgd(MLP, X, Y[:3], p=math.inf, eps=0.1), ValueError, ["x", "y"]),
+        (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=0.1, random_start="yes"), TypeError, ["random_start"]),
+        (lambda: attacks.fgsm(MLP, X, Y, eps=0.1, p=3), ValueError, ["p"]),
+        (lambda: attacks.sparse_attack(MLP, X, Y, eps=4, per_step=0), ValueError, ["per_step"]),
+        (lambda: attacks.sparse_attack(MLP, X, Y, eps=2.5), TypeError, ["eps", "integer", "2.5"]),
+        (lambda: attacks.pgd(MLP, X, Y, math.inf, 0.1), TypeError, ["positional"]),
+        (lambda: attacks.minimal_perturbation(MLP, X, Y, p=2, seed=0), TypeError, ["seed"]),
+        (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=[]), ValueError, ["eps", "empty list"]),
+        (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=[0.1, -0.2]), ValueError, ["eps[1]", "-0.2"]),
+        (lambda: attacks.fgsm(MLP, X, Y, p=2, eps=(0.1, "big")), TypeError, ["eps[1]", "real number", "big"]),
+        (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=[torch.full((6,), 0.1)]), TypeError, ["eps[0]"]),
+        (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=torch.full((3,), 0.1)), ValueError,
+         ["eps", "per sample", "6 values", "got 3", "list"]),
+        (lambda: attacks.to_lattice(MLP, X.round(), Y, x_adv=X[:2], levels=2, p=2), ValueError, ["x_adv", "shape"]),
         (lambda: attacks.sum_classifier_minimal(X * 3, 2), ValueError, ["x"]),
     ],
     "robust_training": [
@@ -320,7 +330,7 @@ def test_empty_batches_give_empty_results():
     assert classifiers.sum_threshold(torch.empty(0, 1, 2, 2)).shape == (0,)
     d, i = neighbours.nearest(torch.empty(0, 1, 2, 2), Q, 2)
     assert d.shape == i.shape == (0,)
-    assert attacks.pgd(MLP, X[:0], Y[:0], math.inf, 0.1).shape == (0, 1, 4, 4)
+    assert attacks.pgd(MLP, X[:0], Y[:0], p=math.inf, eps=0.1).adversarial.shape == (0, 1, 4, 4)
 
 
 def test_numpy_scalars_are_numbers():

@@ -52,7 +52,7 @@ def test_cpu_default_is_the_textbook_loop_bit_for_bit(digits, p, eps):
     model, x, y = digits
     alpha = 1.0 if p == 0 else 2.5 * eps / 30
     want = textbook_early_stop(model, x, y, p, eps, 30, alpha)
-    got = attacks.pgd(model, x, y, p, eps, steps=30, step_size=alpha)
+    got = attacks.pgd(model, x, y, p=p, eps=eps, steps=30, step_size=alpha).adversarial
     assert torch.equal(got, want)
 
 
@@ -96,7 +96,7 @@ def test_cuda_masks_and_matches_its_own_compacting_run(digits):
     xc, yc = x.to(dev), y.to(dev)
     assert gradient._compact_every(dev) == gradient._CUDA_COMPACT_EVERY > 1
     for p, eps in [(INF, 0.1), (2, 1.0), (0, 6)]:
-        masked = attacks.pgd(mc, xc, yc, p, eps, steps=30)
+        masked = attacks.pgd(mc, xc, yc, p=p, eps=eps, steps=30).adversarial
         compact = gradient._pgd(mc, xc, yc, p, torch.full((len(yc),), float(eps), device=dev), steps=30,
                                 compact_every=1)
         assert masked.device.type == "cuda"
@@ -106,5 +106,5 @@ def test_cuda_masks_and_matches_its_own_compacting_run(digits):
     x_sum = torch.rand(300, 1, 5, 5, generator=torch.Generator().manual_seed(0)).to(dev)
     y_sum = attacks.sum_classifier_labels(x_sum)
     a = gradient._pgd(SumModel(), x_sum, y_sum, INF, 0.2, steps=20, compact_every=1)
-    b = attacks.pgd(SumModel(), x_sum, y_sum, INF, 0.2, steps=20)
+    b = attacks.pgd(SumModel(), x_sum, y_sum, p=INF, eps=0.2, steps=20).adversarial
     torch.testing.assert_close(a, b)

@@ -54,6 +54,22 @@ def test_fgsm_rs_training_is_reproducible_and_raises_robust_accuracy():
     assert ra > 0.8
 
 
+def test_fgsm_rs_train_checks_once_not_per_batch():
+    # Two forward passes per batch (the FGSM step and the update) and one for the model check of train(): the
+    # attack's own checks (a forward pass) and its success measurement (another) are not paid per batch.
+    class Counting(MLP):
+        calls = 0
+
+        def forward(self, x):
+            Counting.calls += 1
+            return super().forward(x)
+
+    x, y = _toy(100)
+    m = Counting(6, classes=2, hidden=4, depth=1, seed=0)
+    fgsm_rs_train(m, (x, y), eps=0.1, epochs=2, batch_size=32, progress=False)
+    assert Counting.calls == 1 + 2 * 2 * 4
+
+
 def test_bad_input():
     x, y = _toy(20)
     m = SmallCNN(6, classes=2, width=2, hidden=4)

@@ -1,7 +1,8 @@
 """Gradient attacks with a fixed budget: FGSM (one step) and PGD (projected gradient ascent) in l_inf, l2, l1, l0.
 
-Budgets ``eps`` are per sample (a number or a (k,) tensor) in the units of ``perturbkit.norms``: intensity for
-p >= 1, a count of changed entries for p = 0. Outputs stay in [0, 1] and inside the d_p ball of radius eps around x.
+Budgets ``eps`` are per sample (a number or a (k,) tensor; a list gives a curve) in the units of
+``perturbkit.norms``: intensity for p >= 1, a count of changed entries for p = 0. Outputs stay in [0, 1] and inside
+the d_p ball of radius eps around x.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ._common import (
     steepest_step,
 )
 from .lattice import _to_lattice
+from .result import AttackResult, finish, over_budgets
 
 
 def _random_start(x: torch.Tensor, p: float, eps: torch.Tensor, gen) -> torch.Tensor:
@@ -45,19 +47,21 @@ def _random_start(x: torch.Tensor, p: float, eps: torch.Tensor, gen) -> torch.Te
     return d / n * e * r
 
 
-def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps, steps: int = 40, step_size=None,
+def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, p: float, eps, steps: int = 40, step_size=None,
         random_start: bool = False, targeted: bool = False, seed: int | None = None, levels: int | None = None,
-        early_stop: bool = True) -> torch.Tensor:
+        early_stop: bool = True) -> AttackResult:
     """Projected gradient ascent on the cross-entropy within the d_p ball of radius ``eps`` (p in {inf, 2, 1, 0}).
 
     Args:
         model: a classifier returning logits, on the device of x. It is held in eval mode without parameter
             gradients during the attack; its mode and requires_grad flags are restored afterwards.
         x, y: images (k, ...) in [0, 1] and int64 labels (k,) (the targets when ``targeted``).
-        eps: budget per sample (number or (k,) tensor), >= 0.
+        eps: budget, >= 0: a number or a (k,) tensor (one per sample); a list or tuple of numbers gives a curve,
+            one attack per budget (see ``result.py``).
         steps: gradient steps. step_size: per-step size in the same units as eps (default 2.5 * eps / steps for
             p >= 1, 1.0 intensity for p = 0, where the step is l_inf-normalised and then sparsified).
-        random_start: start from a random point of the ball, drawn from a local generator seeded with ``seed``.
+        random_start: start from a random point of the ball, drawn from a local generator seeded with ``seed``
+            (None: the global RNG).
         levels: if given, x must be on the L-level lattice and the result is put back on it (``lattice.to_lattice``:
             rounding plus repair, never leaving the budget).
         early_stop: a sample that becomes adversarial is frozen at its first adversarial iterate and dropped from
@@ -65,12 +69,11 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps, steps
             the batch shrinks at every step; on a GPU fooled samples are masked and the batch shrinks every few
             steps, which avoids a host synchronisation per step.
 
-    Returns the adversarial images, same shape, dtype and device as x. Samples where the attack failed hold the
-    last iterate (which still respects the budget and [0, 1]).
+    Returns an ``AttackResult``; samples where the attack failed hold the last iterate (which still respects the
+    budget and [0, 1]). Success is measured by one forward pass on the returned images.
     """
     check_inputs(model, x, y, targeted)
     p = check_attack_p(p)
-    eps = check_eps(eps, x)
     steps = check_int("steps", steps, minimum=0)
     levels = check_levels(levels, x)
     step_size = None if step_size is None else check_eps(step_size, x, "step_size")
@@ -78,7 +81,13 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps, steps
     early_stop = check_bool("early_stop", early_stop)
     if seed is not None:
         check_int("seed", seed, minimum=0)
-    return _pgd(model, x, y, p, eps, steps, step_size, random_start, targeted, seed, levels, early_stop)
+
+    def attack(e) -> AttackResult:
+        x_adv = _pgd(model, x, y, p, check_eps(e, x), steps, step_size, random_start, targeted, seed, levels,
+                     early_stop)
+        return finish(model, x, y, x_adv, p, targeted)
+
+    return over_budgets(eps, x.shape[0], attack)
 
 
 def _compact_every(device: torch.device) -> int:
@@ -148,13 +157,21 @@ def _pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, eps: torc
     return x_adv
 
 
-def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps, p: float = math.inf, targeted: bool = False,
-         levels: int | None = None) -> torch.Tensor:
+def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, p: float, eps, targeted: bool = False,
+         levels: int | None = None) -> AttackResult:
     """The fast gradient (sign) method: one steepest-ascent step of size eps on the cross-entropy, in d_p.
 
     p = inf is Goodfellow et al.'s FGSM; p = 2 the fast gradient method; p = 1 and 0 use the same steps as ``pgd``.
-    Every sample takes the step, even one already misclassified. Returns images like ``pgd``.
+    Every sample takes the step, even one already misclassified. ``eps`` and the result are as for ``pgd``.
     """
+    check_inputs(model, x, y, targeted)
     p = check_attack_p(p)
-    step = 1.0 if p == 0 else eps
-    return pgd(model, x, y, p, eps, steps=1, step_size=step, targeted=targeted, levels=levels, early_stop=False)
+    levels = check_levels(levels, x)
+
+    def attack(e) -> AttackResult:
+        e = check_eps(e, x)
+        step = torch.ones_like(e) if p == 0 else e
+        x_adv = _pgd(model, x, y, p, e, 1, step, False, targeted, None, levels, early_stop=False)
+        return finish(model, x, y, x_adv, p, targeted)
+
+    return over_budgets(eps, x.shape[0], attack)

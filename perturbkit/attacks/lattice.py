@@ -15,6 +15,7 @@ from torch import nn
 from ..checks import check_unit
 from ..norms import size as norm_size
 from ._common import adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen
+from .result import AttackResult, finish, over_budgets
 
 
 def lattice_digits(x: torch.Tensor, levels: int) -> torch.Tensor:
@@ -28,12 +29,13 @@ def from_digits(d: torch.Tensor, levels: int, dtype) -> torch.Tensor:
 
 
 @torch.no_grad()
-def to_lattice(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, y: torch.Tensor, levels: int, p: float,
-               eps: torch.Tensor | None = None, targeted: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
-    """Lattice version of ``x_adv`` for lattice images ``x``: returns (images on the lattice, success mask (k,)).
+def to_lattice(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, x_adv: torch.Tensor, p: float, levels: int,
+               eps=None, targeted: bool = False) -> AttackResult:
+    """Lattice version of ``x_adv`` (images of x's shape, e.g. another attack's result) for lattice images ``x``.
 
-    A sample succeeds when its lattice image is adversarial and (with ``eps``, per-sample budgets) has d_p size
-    <= eps. Failed samples get the rounded-down image, which respects any budget x_adv respected.
+    A sample succeeds when its lattice image is adversarial and, with a budget ``eps`` (as for ``pgd``: a number,
+    (k,) tensor, or a list for a curve), has d_p size <= eps. Failed samples get the rounded-down image, which
+    respects any budget x_adv respected.
     """
     check_inputs(model, x, y, targeted)
     levels = check_levels(levels, x)
@@ -42,8 +44,12 @@ def to_lattice(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, y: torch.
         raise ValueError(f"x_adv must have the shape and device of x {tuple(x.shape)} ({x.device}), got "
                          f"{tuple(x_adv.shape)} ({x_adv.device})")
     p = check_attack_p(p)
-    eps = None if eps is None else check_eps(eps, x)
-    return _to_lattice(model, x, x_adv, y, levels, p, eps, targeted)
+
+    def attack(e) -> AttackResult:
+        out, ok = _to_lattice(model, x, x_adv, y, levels, p, None if e is None else check_eps(e, x), targeted)
+        return finish(model, x, y, out, p, targeted, ok)
+
+    return over_budgets(eps, x.shape[0], attack)
 
 
 @torch.no_grad()

@@ -15,7 +15,6 @@ With ``levels`` the result is moved onto the lattice by ``lattice.to_lattice`` a
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -25,17 +24,10 @@ from ..norms import project
 from ..norms import size as norm_size
 from ._common import adversarial, check_attack_p, check_inputs, check_levels, frozen, loss_grad, margin, steepest_step
 from .lattice import _to_lattice
+from .result import AttackResult
 from .sparse import _sparse_attack
 
 DUAL = {math.inf: 1.0, 2.0: 2.0, 1.0: math.inf}
-
-
-class MinimalResult(NamedTuple):
-    """adversarial: images (k, ...); sizes: d_p sizes (k,) (inf where no adversarial was found); success: (k,)."""
-
-    adversarial: torch.Tensor
-    sizes: torch.Tensor
-    success: torch.Tensor
 
 
 def _cosine(t: int, steps: int, start: float, end: float) -> float:
@@ -100,17 +92,14 @@ def _fmn_like(model, x, y, p, steps, targeted, alpha0, gamma0, step_p=2.0):
     return best, torch.isfinite(best_size)
 
 
-def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: float, steps: int = 100,
-                         seed: int | None = None, levels: int | None = None, targeted: bool = False,
-                         alpha: float | None = None, gamma: float = 0.05,
-                         start: torch.Tensor | None = None) -> MinimalResult:
+def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, p: float, steps: int = 100,
+                         levels: int | None = None, targeted: bool = False, alpha: float | None = None,
+                         gamma: float = 0.05, start: torch.Tensor | None = None) -> AttackResult:
     """For each sample the smallest d_p perturbation found that changes the prediction (p in {inf, 2, 1, 0}).
 
     Args:
         model, x, y: a logits model on x's device; images (k, ...) in [0, 1]; int64 labels (targets if targeted).
         steps: gradient steps (p = 0: the most entries changed, one per step).
-        seed: accepted for a uniform interface; the search starts at delta = 0 and uses no randomness, so the result
-            is the same with or without it.
         levels: put the result on the L-level lattice (x must be on it) and measure sizes there.
         alpha, gamma: initial step size (intensity; default 1.0 for p = 2 and 1, 0.05 for inf) and initial
             relative change of the radius per step; both decay on a cosine schedule.
@@ -118,16 +107,13 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: 
             adversarial examples. Where a start image is adversarial and smaller in d_p than what the search found
             (or the search failed), it is returned instead: the result is never larger than a known adversarial.
 
-    Returns MinimalResult(adversarial, sizes, success): sizes are d_p distances from x in ``perturbkit.norms``
-    units, inf where the search failed (those samples get x back unchanged). A sample already misclassified has
-    size 0.
+    Returns an ``AttackResult``; the search starts at delta = 0 and draws no random numbers. Samples where it
+    failed get x back unchanged (size inf); a sample already misclassified has size 0.
     """
     check_inputs(model, x, y, targeted)
     p = check_attack_p(p)
     steps = check_int("steps", steps, minimum=0)
     levels = check_levels(levels, x)
-    if seed is not None:
-        check_int("seed", seed, minimum=0)
     if alpha is not None:
         alpha = check_real("alpha", alpha, minimum=0, min_open=True)
     gamma = check_real("gamma", gamma, minimum=0, maximum=1, min_open=True, max_open=True)
@@ -164,4 +150,4 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: 
             x_adv = torch.where(use.reshape(shape), start, x_adv)
             sizes = torch.where(use, start_size, sizes)
             ok = ok | start_ok
-    return MinimalResult(x_adv, sizes, ok)
+    return AttackResult(x_adv, sizes, ok)

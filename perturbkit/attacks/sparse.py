@@ -15,28 +15,33 @@ from torch import nn
 
 from ..checks import check_int
 from ._common import adversarial, check_inputs, frozen, loss_grad
+from .result import AttackResult, finish, over_budgets
 
 
-def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_changes: int = 100, per_step: int = 1,
-                  targeted: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
-    """Change as few entries of each image as the greedy order allows until the label changes.
+def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: int, per_step: int = 1,
+                  targeted: bool = False) -> AttackResult:
+    """Change as few entries of each image as the greedy order allows until the label changes (an l0 attack).
 
     Args:
         model, x, y: as for ``pgd`` (x in [0, 1], int64 labels, model on x's device).
-        max_changes: at most this many entries changed per image (the d_0 budget).
+        eps: the d_0 budget, an int: at most this many entries changed per image (a list of ints gives a curve).
         per_step: entries changed per gradient evaluation (1 is the most careful; larger is faster). With
             per_step > 1 the changes are first pruned by bisection on their greedy order.
 
     Finally every changed entry is tried for restoration (in greedy order) and restored if the image stays
     adversarial (each change is tried once).
 
-    Returns (x_adv, success): images with the same shape, dtype and device as x whose changed entries are 0 or 1,
-    and a boolean mask (k,) of the samples that became adversarial within ``max_changes``.
+    Returns an ``AttackResult`` (p = 0: sizes count changed entries): changed entries are 0 or 1, success marks
+    the samples that became adversarial within ``eps`` changes.
     """
     check_inputs(model, x, y, targeted)
-    max_changes = check_int("max_changes", max_changes, minimum=0)
     per_step = check_int("per_step", per_step, minimum=1)
-    return _sparse_attack(model, x, y, max_changes, per_step, targeted)
+
+    def attack(e) -> AttackResult:
+        x_adv, ok = _sparse_attack(model, x, y, check_int("eps", e, minimum=0), per_step, targeted)
+        return finish(model, x, y, x_adv, 0.0, targeted, ok)
+
+    return over_budgets(eps, x.shape[0], attack)
 
 
 def _sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, max_changes: int = 100, per_step: int = 1,

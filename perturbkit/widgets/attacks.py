@@ -40,7 +40,7 @@ def attack_example(model, x: torch.Tensor, y: torch.Tensor, index: int, p: float
     if p == 0:
         eps = math.floor(eps)
     xi, yi = x[index:index + 1], y[index:index + 1]
-    xa = pgd(model, xi, yi, p, eps, steps=steps, levels=levels)
+    xa = pgd(model, xi, yi, p=p, eps=eps, steps=steps, levels=levels).adversarial
     with torch.no_grad():
         probs = torch.softmax(model(torch.cat([xi, xa])), dim=1)
     return {"eps": eps, "x": xi[0], "x_adv": xa[0], "probs": probs[0], "probs_adv": probs[1], "label": int(yi),

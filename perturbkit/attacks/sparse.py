@@ -32,7 +32,7 @@ def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: in
     adversarial (each change is tried once).
 
     Returns an ``AttackResult`` (p = 0: sizes count changed entries): changed entries are 0 or 1, success marks
-    the samples that became adversarial within ``eps`` changes.
+    the samples that became adversarial within ``eps`` changes; the others keep their greedy changes (at most ``eps``).
     """
     check_inputs(model, x, y, targeted)
     per_step = check_int("per_step", per_step, minimum=1)

@@ -18,7 +18,7 @@ THREADS  ?= $(shell t=$$(( $(NPROC) / $(WORKERS) )); [ $$t -ge 1 ] && echo $$t |
 PYTEST   := OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 NBVAL    := --nbval --nbval-current-env --nbval-sanitize-with lessons/sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-portable test-retrain notebooks bench test-browser install constraints clean help
+.PHONY: lab test test-portable test-retrain notebooks bench test-browser student test-student install constraints clean help
 
 help:
 	@echo "make lab           open JupyterLab on lessons/ (creates .venv on first use)"
@@ -28,6 +28,8 @@ help:
 	@echo "make notebooks     re-execute every lesson in place from a fresh kernel"
 	@echo "make bench         run benchmarks/ (installs the benchmark peers)"
 	@echo "make test-browser  run every lesson in JupyterLab in headless Chromium"
+	@echo "make student       write the student version of every lesson (solutions removed) to build/student"
+	@echo "make test-student  check that the student versions hold no solution and run top to bottom"
 	@echo "make book          build the course as a static site in build/book/html (no lesson is run)"
 	@echo "make test-book     check every page of the built book in headless Chromium"
 
@@ -112,3 +114,10 @@ test-book: $(STAMP)
 
 clean:
 	rm -rf .pytest_cache .hypothesis artifacts
+
+# The student version of the lessons (solutions replaced by stubs), for teachers; nbgrader is not needed.
+student: $(LSTAMP)
+	$(BIN)/python tools/student.py build/student
+
+test-student: $(STAMP)
+	STUDENT_CHECK=1 $(PYTEST) tests/test_student.py

@@ -175,6 +175,21 @@ def operate(page: Page, path: str, view: dict, change_timeout: float) -> list[st
     return [f"{where}: error in its output: {e}" for e in page.evaluate("k => pk.snapshot(k)", k)["errors"]]
 
 
+def answer_quiz(page: Page, view: dict, change_timeout: float) -> list[str]:
+    """Pick a choice in every question of a self-check quiz; every question must then show its feedback."""
+    groups = page.locator(f'[data-pk-view="{view["k"]}"] .widget-radio-box')
+    n = groups.count()
+    for i in range(n):
+        groups.nth(i).locator("input").last.check()
+    shown = ("([k, n]) => (document.querySelector(`[data-pk-view=\"${k}\"]`).innerText"
+             ".match(/^(Correct|Not quite)\\. /gm) || []).length >= n")
+    try:
+        page.wait_for_function(shown, arg=[view["k"], n], polling=250, timeout=change_timeout * 1000)
+    except PlaywrightTimeout:
+        return [f"quiz in cell {view['cell']}: not every one of its {n} questions showed feedback"]
+    return [] if n >= 3 else [f"quiz in cell {view['cell']}: {n} questions, want 3-5"]
+
+
 def check(page: Page, lab, path: str, change_timeout: float = CHANGE_TIMEOUT) -> list[str]:
     """Run the notebook at ``path`` (relative to the lab's root) in the page; the problems found."""
     console = []
@@ -210,6 +225,8 @@ def check(page: Page, lab, path: str, change_timeout: float = CHANGE_TIMEOUT) ->
         for view in views:
             if view["rendered"]:
                 problems += operate(page, path, view, change_timeout)
+                if view["text"].startswith("Self-check"):
+                    problems += answer_quiz(page, view, change_timeout)
     finally:
         if page.locator('[data-pk-view="0"]').count():
             page.locator('[data-pk-view="0"]').scroll_into_view_if_needed(timeout=2000)

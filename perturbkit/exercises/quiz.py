@@ -1,0 +1,58 @@
+"""Self-check quizzes: multiple-choice questions whose every choice carries its own explanation.
+
+A question is a prompt and its choices; exactly one choice is correct. Choosing shows the choice's explanation: why
+it is right, or what misunderstanding leads to it. The widget that shows a quiz is ``perturbkit.widgets.quiz``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str   # plain text (shown on a radio button: no LaTeX)
+    correct: bool
+    why: str    # shown after this choice is picked: the reason it is right, or the misunderstanding behind it
+
+
+@dataclass(frozen=True)
+class Question:
+    prompt: str                 # may contain $...$ maths
+    choices: tuple[Choice, ...]
+
+    def __post_init__(self):
+        if sum(c.correct for c in self.choices) != 1:
+            raise ValueError(f"a question needs exactly one correct choice: {self.prompt!r}")
+        if len(self.choices) < 2 or any(not c.why.strip() for c in self.choices):
+            raise ValueError(f"a question needs at least two choices, each with an explanation: {self.prompt!r}")
+
+
+def feedback(question: Question, index: int | None) -> str:
+    """The text shown under ``question`` once choice ``index`` is picked ('' while nothing is picked)."""
+    if index is None:
+        return ""
+    if not isinstance(index, int) or not 0 <= index < len(question.choices):
+        raise ValueError(f"index must be None or a choice number in 0..{len(question.choices) - 1}, got {index!r}")
+    c = question.choices[index]
+    return ("Correct. " if c.correct else "Not quite. ") + c.why
+
+
+QUIZZES: dict[str, tuple[Question, ...]] = {}
+
+
+def register_quiz(lesson: str, questions: list[Question]) -> tuple[Question, ...]:
+    """Register the self-check quiz of ``lesson`` ("03")."""
+    if lesson in QUIZZES:
+        raise ValueError(f"lesson {lesson!r} already has a quiz")
+    QUIZZES[lesson] = tuple(questions)
+    return QUIZZES[lesson]
+
+
+def quiz_questions(lesson: str) -> tuple[Question, ...]:
+    """The quiz of ``lesson`` ("00" to "10")."""
+    from . import _load_all
+    _load_all()
+    if lesson not in QUIZZES:
+        raise ValueError(f"lesson must be one of {sorted(QUIZZES)}, got {lesson!r}")
+    return QUIZZES[lesson]

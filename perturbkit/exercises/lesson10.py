@@ -104,8 +104,8 @@ register_quiz("10", [
     Question("The common l2 radius 0.5 on 8-bit 32x32x3 images is 0.067 budgets. What follows?", (
         Choice("It is small next to the theorem's unit, yet more than half of Theorem 10.1's radius for a 5% share",
                True, "the budget with c = 1 is a unit of size, not a wall; for 8-bit images the binding l2 limit is "
-                     "Theorem 10.1's, 0.876 for a 5% share, and at 0.5 it already caps each class at 0.24 of the "
-                     "space."),
+                     "Theorem 10.1's, 0.876 for a 5% share, and at 0.5 it already caps each class of at most half "
+                     "the space at 0.24 of the space."),
         Choice("A defender has a lot of room: 0.5 is only 7% of the budget", False,
                "at c = 1 the concentration bound is still trivial, and the budget is not where the l2 limit of 8-bit "
                "images lies: read eps next to the bound that applies."),
@@ -117,12 +117,15 @@ register_quiz("10", [
              "cap it puts on a Hamming radius that must hold at both x and y?", (
         Choice("(d + 1) / 2", True,
                "on a shortest path the first image of the other class is one step past the last of x's class, so "
-               "r(x) + r(y) <= d + 1; the census of 3x3 images shows slack 0, so the cap is reached."),
+               "r(x) + r(y) <= d + 1. Majority on d entries (d odd), with x all zeros and y all ones, reaches it: "
+               "both radii are (d + 1) / 2."),
         Choice("d / 4", False,
-               "that is stronger than what holds: the exact census found pairs with r(x) + r(y) = d + 1."),
+               "that is stronger than what holds: majority on d entries (d odd) gives the all-zeros and the all-ones "
+               "image the radius (d + 1) / 2 each."),
         Choice("the square root of d", False,
-               "that is the l2 length of a change of d binary entries, not a cap on Hamming radii; in d_0 the "
-               "radii can add up to d + 1."),
+               "that is the l2 length of a change of d binary entries, not a cap on Hamming radii: majority on d "
+               "entries (d odd) gives both ends of the cube the radius (d + 1) / 2, more than the square root of d "
+               "once d >= 3."),
     )),
     Question("Quantising 8-bit inputs to a few levels (bit-depth reduction) ...", (
         Choice("does not escape the Hamming statement, and in l2 moves Theorem 10.1's limit up towards "

@@ -8,9 +8,10 @@ Both references are computed with perturbkit (budgets.space_numbers, bounds.conc
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
-from ..bounds import concentration_bound
 from ..budgets import space_numbers
 from . import answers
 from .checker import Checker, Mistake, equal, register
@@ -19,6 +20,7 @@ from .quiz import Choice, Question, register_quiz
 IMAGENET_N = 224 * 224 * 3
 
 
+@cache
 def smallest_side(ratio: float = 0.05, channels: int = 3, p: float = 2) -> int:
     """The smallest n with budget_p / diameter_p <= ``ratio`` for n-by-n images with ``channels`` channels, c = 1."""
     n = 1
@@ -27,15 +29,23 @@ def smallest_side(ratio: float = 0.05, channels: int = 3, p: float = 2) -> int:
     return n
 
 
+@cache
 def smallest_entries(N: int = IMAGENET_N, share: float = 0.01) -> int:
     """The smallest whole number t of changed entries with concentration_bound(N, t) <= ``share``."""
+    from ..bounds import concentration_bound  # imports scipy: only when a checker needs it, not on import
     t = np.arange(N + 1)
     ok = concentration_bound(N, t) <= share
     return int(np.argmax(ok))
 
 
 def _is(value):
-    return lambda a, r: a == value
+    """A mistake's test: the answer equals ``value()`` (computed when a wrong answer is checked, then cached)."""
+    return lambda a, r: a == value()
+
+
+def _no_ln2_term() -> int:
+    # the radius without the sqrt(ln 2) term: exp(-2 t^2 / N) <= 1/100
+    return int(np.ceil(np.sqrt(IMAGENET_N / 2 * np.log(100))))
 
 
 register(Checker(
@@ -43,10 +53,12 @@ register(Checker(
     hint="the ratio for n-by-n images with q channels is (sqrt(q) n)^(1/2) / (q n^2)^(1/2); solve ratio <= 0.05 for "
          "n, or loop over n with space_numbers(n, channels=3, p=2).ratio.",
     mistakes=(
-        Mistake(_is(smallest_side(channels=1)), "that is the answer for grey images; the question is about colour "
-                "images, q = 3 channels (channels=3).", lambda r: smallest_side(channels=1)),
-        Mistake(_is(smallest_side(p=0)), "that is the answer for p = 0 (changed entries); the question asks for the "
-                "l2 budget and diameter (p = 2).", lambda r: smallest_side(p=0)),
+        Mistake(_is(lambda: smallest_side(channels=1)),
+                "that is the answer for grey images; the question is about colour images, q = 3 channels "
+                "(channels=3).", lambda r: smallest_side(channels=1)),
+        Mistake(_is(lambda: smallest_side(p=0)),
+                "that is the answer for p = 0 (changed entries); the question asks for the l2 budget and diameter "
+                "(p = 2).", lambda r: smallest_side(p=0)),
         Mistake(lambda a, r: a == r - 1, "at that n the ratio is still just above 0.05: take the first n at which it "
                 "is at most 0.05.", lambda r: r - 1),
     )))
@@ -58,10 +70,11 @@ register(Checker(
     mistakes=(
         Mistake(lambda a, r: a == r - 1, "at that t the bound is still just above 0.01: round the exact radius up, "
                 "not down (a number of entries is whole).", lambda r: r - 1),
-        Mistake(_is(int(np.ceil(np.sqrt(IMAGENET_N / 2 * np.log(100))))),
+        Mistake(_is(_no_ln2_term),
                 "you left out the sqrt(ln 2) term: the bound is exp(-(t sqrt(2/N) - sqrt(ln 2))^2), not "
-                "exp(-2 t^2 / N).", lambda r: int(np.ceil(np.sqrt(IMAGENET_N / 2 * np.log(100))))),
-        Mistake(_is(smallest_entries(224 * 224)), "N counts every entry: 224 x 224 pixels times 3 colour channels.",
+                "exp(-2 t^2 / N).", lambda r: _no_ln2_term()),
+        Mistake(_is(lambda: smallest_entries(224 * 224)),
+                "N counts every entry: 224 x 224 pixels times 3 colour channels.",
                 lambda r: smallest_entries(224 * 224)),
     )))
 

@@ -8,7 +8,7 @@ Both references are computed with perturbkit (norms.size, census.label_space and
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import torch
@@ -34,6 +34,7 @@ def top_beats_bottom(images: torch.Tensor) -> torch.Tensor:
     return (images[:, 0, 0].sum(dim=1) > images[:, 0, -1].sum(dim=1)).long()
 
 
+@cache
 def one_change_census(n: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
     """Labels and exact d_0 robustness of every binary n-by-n image under ``top_beats_bottom``."""
     space = ImageSpace(n)
@@ -51,8 +52,9 @@ def _one_side(label: int) -> int:
     return int(((r == 1) & (labels == label)).sum())
 
 
-def _is(value):
-    return lambda a, r: a == value
+def _one_side_is(label: int):
+    # computed when a wrong answer is checked, not when the module is imported
+    return lambda a, r: a == _one_side(label)
 
 
 register(Checker(
@@ -78,9 +80,9 @@ register(Checker(
     mistakes=(
         Mistake(lambda a, r: a == r // 2**3, "the middle row does not change the label, but its 2^3 patterns are "
                 "different images: count them all.", lambda r: r // 2**3),
-        Mistake(_is(_one_side(1)), "count the images of both classes: label 0 also has images one change away from "
+        Mistake(_one_side_is(1), "count the images of both classes: label 0 also has images one change away from "
                 "label 1.", lambda r: _one_side(1)),
-        Mistake(_is(_one_side(0)), "count the images of both classes: label 1 also has images one change away from "
+        Mistake(_one_side_is(0), "count the images of both classes: label 1 also has images one change away from "
                 "label 0.", lambda r: _one_side(0)),
     ),
     wrong_examples=(ImageSpace(3).size, 0)))

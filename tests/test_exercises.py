@@ -66,6 +66,8 @@ def test_lesson_has_graded_exercises_with_hidden_solutions(path):
             assert c.metadata.get("nbgrader", {}).get("solution") is True, f"{where}: no nbgrader solution metadata"
             if c.cell_type == "markdown":
                 assert "<details>" in c.source, f"{where}: a written solution must be collapsed in <details>"
+                # nbgrader accepts a written solution only as a manually graded answer
+                assert c.metadata["nbgrader"].get("grade") is True and c.metadata["nbgrader"].get("points", 0) > 0
             else:
                 assert c.metadata.get("jupyter") == {"source_hidden": True, "outputs_hidden": True}, \
                     f"{where}: a code solution must hide its code and its output"

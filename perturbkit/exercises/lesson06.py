@@ -1,0 +1,123 @@
+"""Lesson 06 (the most robust classifier): checkers for the compute exercises and the self-check quiz.
+
+06.3: on 4x4 binary images, the number of images that need at least 4 flips to change their majority label.
+06.4: on 3x3 images with 3 levels, the number of images that majority and the sum threshold label differently.
+References are computed with the exact census (or by labelling every image), on the CPU.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import torch
+
+from .. import classifiers
+from ..census import label_space, robustness
+from ..spaces import ImageSpace
+from . import answers
+from .checker import Checker, Mistake, equal, register
+from .quiz import Choice, Question, register_quiz
+
+_count = partial(answers.whole_number, expects="a whole number of images (a count, not a share of the space)")
+
+
+def _majority_counts(t: int) -> tuple[int, int]:
+    """(class 0, class 1) counts of 4x4 binary images whose majority label needs at least t flips to change."""
+    space = ImageSpace(4)
+    labels = label_space(classifiers.majority, space, progress=False)
+    far = robustness(labels, space, 0) >= t
+    return int((far & (labels == 0)).sum()), int((far & (labels == 1)).sum())
+
+
+def _robust_images() -> int:
+    return sum(_majority_counts(4))
+
+
+def _disagreements() -> int:
+    """Label every image of the 3-level 3x3 space by majority and by the sum threshold (sum >= N/2), count the
+    differences. The sum is taken in level steps (integers), so the comparison with N/2 is exact."""
+    space = ImageSpace(3, levels=3)
+    steps = space.digits(torch.arange(space.size)).reshape(space.size, -1).sum(dim=1)   # sum in steps of 1/2
+    by_sum = (steps >= space.num_entries).to(torch.int64)                                 # S >= N/2 <=> steps >= N
+    by_vote = classifiers.majority(space.images(torch.arange(space.size)))
+    return int((by_sum != by_vote).sum())
+
+
+register(Checker(
+    "06.3", _count, _robust_images, equal,
+    hint="label all 2^16 images with classifiers.majority, take the exact d_0 census (robustness with p = 0) and "
+         "count the images of both classes whose robustness is at least 4.",
+    mistakes=(
+        Mistake(lambda a, r: a == sum(_majority_counts(5)),
+                "'at least 4 flips' means robustness >= 4; you counted robustness > 4.",
+                lambda r: sum(_majority_counts(5))),
+        Mistake(lambda a, r: a == sum(_majority_counts(3)),
+                "'at least 4 flips' means robustness >= 4; you counted robustness >= 3.",
+                lambda r: sum(_majority_counts(3))),
+        Mistake(lambda a, r: a in _majority_counts(4),
+                "that is one class only: the question asks for the images of both classes.",
+                lambda r: _majority_counts(4)[1]),
+    )))
+
+register(Checker(
+    "06.4", _count, _disagreements, equal,
+    hint="label every image of ImageSpace(3, levels=3) twice, with classifiers.majority and with 'sum of the "
+         "entries >= N/2', and count the images where the two labels differ.",
+    mistakes=(
+        Mistake(lambda a, r: a == 3**9 - r, "you counted the images on which the two classifiers agree.",
+                lambda r: 3**9 - r),
+        Mistake(lambda a, r: a == r - 1,
+                "one short: the image with every pixel at 1/2 is a tie too (no votes at all).",
+                lambda r: r - 1),
+    )))
+
+
+register_quiz("06", [
+    Question(
+        "Why does the sum classifier keep most images of each class $\\Theta(n)$ changed entries away from the "
+        "other class?",
+        (Choice("Because the sum of a random image is spread over Theta(n) around the threshold, and one changed "
+                "entry moves the sum by at most 1.", True,
+                "Anti-concentration (a wide bell) puts most images far from the threshold, and the bounded step "
+                "turns that distance into a number of changed entries (Theorem 6.2)."),
+         Choice("Because the sum of a random image concentrates tightly around its mean.", False,
+                "Concentration says the bell is not wider than O(n); it is what limits every classifier. The "
+                "sum classifier's robustness comes from the bell being wide, not narrow."),
+         Choice("Because the sum threshold is a Hamming ball at every number of levels.", False,
+                "It is a Hamming ball only for binary images; with three or more levels it is not (section 5), "
+                "yet Theorem 6.2 holds at every fixed L."),
+         Choice("Because its classes hold exactly half of the space each.", False,
+                "Equal halves are not enough: first pixel and parity split the space in halves too and keep "
+                "nothing at t = 1."))),
+    Question(
+        "On 4x4 binary images the sum threshold's class 0 and majority's class 1 have identical robustness "
+        "rows. What explains it?",
+        (Choice("The map x -> 1 - x carries one class onto the other and preserves Hamming distances.", True,
+                "Swapping black and white maps 'at most 7 white' onto 'at least 9 white' and is an isometry, so "
+                "every image keeps its robustness."),
+         Choice("The two classifiers are the same function.", False,
+                "They disagree on every image with exactly 8 white pixels, C(16, 8) = 12870 images."),
+         Choice("Every class of 40% of the space has the same robustness profile.", False,
+                "The profile depends on the shape of a class, not only on its size: first pixel and parity split "
+                "the space into equal halves and keep nothing at t = 1. Balls are the best shape (Harper)."))),
+    Question(
+        "What does Harper's theorem say about Hamming balls of binary images?",
+        (Choice("Among sets of the same size, a Hamming ball has the smallest t-neighbourhood, for every t.", True,
+                "So a ball's robust core is as large as a class of that size can have: balls attain the "
+                "isoperimetric bound, as the 5x5 census shows exactly."),
+         Choice("A Hamming ball has the largest t-neighbourhood among sets of its size.", False,
+                "It is the other way round: the smallest. Large neighbourhoods mean many images near the boundary, "
+                "the opposite of robustness."),
+         Choice("Every class of at most half the space is a Hamming ball.", False,
+                "Most classes are not balls (parity, random labels); the theorem compares them with balls."))),
+    Question(
+        "On 3x3 images with 4 levels, which classifier is the most robust?",
+        (Choice("It depends on the norm: majority vote wins in changed pixels, the sum threshold in l2.", True,
+                "With more than two levels no single classifier wins in every norm at a fixed size; only the "
+                "Theta(n) rate is universal."),
+         Choice("The sum threshold, in every norm.", False,
+                "In changed pixels majority vote has the larger median here: one pixel can move the sum by "
+                "three steps at once."),
+         Choice("The Hamming ball, as for binary images.", False,
+                "Optimal for binary images, the ball is the least robust of the three in l2 with 4 levels."))),
+])

@@ -46,7 +46,8 @@ def strip_cell(cell) -> None:
         indent = lines[first][:len(lines[first]) - len(lines[first].lstrip())]
         stub = CODE_STUB if cell.cell_type == "code" else TEXT_STUB
         lines[first:last + 1] = [indent + s for s in stub]
-    cell.source = "\n".join(lines)
+    if regions:
+        cell.source = "\n".join(lines)
     if cell.cell_type != "code":
         return
     if regions:

@@ -130,7 +130,8 @@ def train(model: nn.Module, data, epochs: int = 10, seed: int = 0, batch_size: i
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     losses = []
     step = 0
-    bar = tqdm(range(epochs), desc=desc, disable=not progress, leave=False)
+    # leave=True: in a notebook the finished bar stays drawn (a closed bar widget leaves an empty output behind)
+    bar = tqdm(range(epochs), desc=desc, disable=not progress, leave=True)
     for _ in bar:
         perm = torch.randperm(x.shape[0], generator=gen).to(x.device)
         total = 0.0

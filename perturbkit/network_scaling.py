@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+from tqdm.auto import tqdm
 
 from .attacks import minimal_perturbation
-from .checks import check_int, check_p
+from .checks import check_bool, check_int, check_p
 from .data import load_digits, resize
 from .models import SmallCNN, accuracy, predict, split, train
 from .scaling import scaling_curve
@@ -34,7 +35,7 @@ class NetworkScaling:
 
 def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, epochs: int = 3, steps: int = 30,
                 width: int = 8, batch_size: int = 128, train_images: int | None = None, seed: int = 0,
-                device=None, models: dict | None = None) -> NetworkScaling:
+                device=None, models: dict | None = None, progress: bool = True) -> NetworkScaling:
     """Train one SmallCNN per n on resized digits (or take it from ``models``) and measure minimal perturbations
     of ``images`` test digits and ``images`` uniform binary noise images, for each p (attack p in {0, 1, 2, inf}).
     Only digits that the network classifies correctly are attacked.
@@ -46,11 +47,13 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
 
     Returns a NetworkScaling; sizes where the attack failed are left out of the medians (``success`` says how
     many). ``train_images`` limits the training set (default: all 1438 training digits). Cost grows like n^2: keep
-    ``images``, ``epochs``, ``steps`` and ``train_images`` small on a CPU.
+    ``images``, ``epochs``, ``steps`` and ``train_images`` small on a CPU. A tqdm bar (notebook-aware) counts the
+    sizes n done; ``progress=False`` hides it.
     """
     ns = tuple(check_int("n", n, minimum=2) for n in ns)
     ps = tuple(check_p(p) for p in ps)
     images = check_int("images", images, minimum=1)
+    progress = check_bool("progress", progress)
     if models is not None and set(ns) - set(models):
         raise ValueError(f"models has networks for n in {sorted(models)} but ns asks for {list(ns)}")
     x, y = load_digits(device=device)
@@ -60,7 +63,7 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
         xtr, ytr = xtr[:keep], ytr[:keep]
     values = {(kind, p): [] for kind in ("digits", "noise") for p in ps}
     acc, success, biggest = {}, {}, {}
-    for n in ns:
+    for n in tqdm(ns, desc="CNN per image side n", unit="n", disable=not progress):
         if models is None:
             model = SmallCNN(n, width=width, hidden=4 * width, seed=seed).to(xtr.device)
             train(model, (resize(xtr, n), ytr), epochs=epochs, seed=seed, batch_size=batch_size, lr=4e-3,

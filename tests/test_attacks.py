@@ -324,7 +324,9 @@ def test_attacks_on_cuda(digits_cnn):
 
 # --------------------------------------------------------------------------- the lesson's widget logic
 def test_attack_example_and_explorer(digits_cnn):
-    from perturbkit.widgets.attacks import AttackExplorer, attack_example, describe
+    import html
+
+    from perturbkit.widgets.attacks import attack_example, attack_explorer, describe
 
     model, x, y = digits_cnn
     small = attack_example(model, x, y, 0, 2.0, 0.0)
@@ -336,9 +338,10 @@ def test_attack_example_and_explorer(digits_cnn):
     assert l0["eps"] == 6 and l0["size"] <= 6
     with pytest.raises(ValueError, match="index must be in 0..63"):
         attack_example(model, x, y, 64, 2.0, 0.1)
-    w = AttackExplorer(model, x, y)
-    before = w.output.outputs
-    w.index.value = 1
-    assert w.output.outputs != before and w.output.outputs[0]["text"].startswith("p = inf")
-    w.p.value = 2.0
-    assert "p = 2" in w.output.outputs[0]["text"]
+    w = attack_explorer(model, x, y)
+    before = (w.text.value, w.image.value)
+    w.controls["index"].value = 1
+    expected = html.escape(describe(attack_example(model, x, y, 1, math.inf, 0.05)))
+    assert w.image.value != before[1] and w.text.value == f"<pre style='margin:0'>{expected}</pre>"
+    w.controls["p"].value = 2.0
+    assert "p = 2," in w.text.value

@@ -289,25 +289,20 @@ TABLE = {
 
 
 def _ax():
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    return plt.subplots()[1]
+    return Figure().subplots()
 
 
 def _run(call, exc, words):
-    import matplotlib.pyplot as plt
-
-    try:
-        if exc is None:
-            call()
-            return
-        with pytest.raises(exc) as info:
-            call()
-        message = str(info.value).lower()
-        missing = [w for w in words if w.lower() not in message]
-        assert not missing, f"message {str(info.value)!r} lacks {missing}"
-    finally:
-        plt.close("all")
+    if exc is None:
+        call()
+        return
+    with pytest.raises(exc) as info:
+        call()
+    message = str(info.value).lower()
+    missing = [w for w in words if w.lower() not in message]
+    assert not missing, f"message {str(info.value)!r} lacks {missing}"
 
 
 @pytest.mark.parametrize("module", sorted(TABLE))

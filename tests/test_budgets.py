@@ -1,6 +1,5 @@
 import math
 
-import matplotlib
 import pytest
 import torch
 
@@ -35,7 +34,6 @@ def test_widget_view_and_widget_update():
     from perturbkit.widgets.spaces import explorer_view, space_explorer
     text, fig = explorer_view(4, 2, 1, 0.0, digit=torch.zeros(1, 8, 8))
     assert "N = 16" in text and len(fig.axes) == 2
-    matplotlib.pyplot.close(fig)
     w = space_explorer()
     before = (w.text.value, w.image.value)
     w.controls["n"].value = 12
@@ -51,4 +49,3 @@ def test_plots_draw():
     assert len(fig.axes) == 2
     fig2 = plot_unit_balls((1, 2))
     assert len(fig2.axes) == 2
-    matplotlib.pyplot.close("all")

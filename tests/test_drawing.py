@@ -84,9 +84,8 @@ def test_report_and_figures():
     line = D.outline_report("parachute", 64)
     k = D.pixel_count(D.parachute(64))
     assert f"{k} pixels" in line and f"{k / 64:.2f} n" in line
-    import matplotlib.pyplot as plt
-    plt.close(outline_figure("face", 48, torch.rand(3, 100, 100)))
-    plt.close(illusions_figure(64))
+    assert len(outline_figure("face", 48, torch.rand(3, 100, 100)).axes) == 3
+    assert len(illusions_figure(64).axes) == 2 + len(D.ILLUSIONS)
 
 
 @pytest.mark.gpu
@@ -103,10 +102,12 @@ def test_polyline_and_explorer():
         D.polyline(32, [(0, 0), (2, 0)])
     with pytest.raises(ValueError, match="at least two"):
         D.polyline(32, [(0, 0)])
-    from perturbkit.widgets.drawings import OutlineExplorer, outline_view
-    w = OutlineExplorer(torch.rand(3, 64, 64), n=32)
-    first = w.out.outputs
-    assert first[0]["text"].strip() == outline_view(32, "parachute", w.photo)[0]
-    w.slider.value = 48
-    assert w.out.outputs != first and "n = 48" in w.out.outputs[0]["text"]
-    assert repr(w) == "OutlineExplorer(n=48, drawing='parachute')"
+    from perturbkit.widgets.drawings import outline_explorer, outline_view
+    photo = torch.rand(3, 64, 64)
+    w = outline_explorer(photo, n=32)
+    first = (w.text.value, w.image.value)
+    assert outline_view(32, "parachute", photo)[0] in first[0]
+    w.controls["n"].value = 48
+    assert w.image.value != first[1] and "n = 48" in w.text.value
+    assert w.controls["n"].continuous_update is False
+    assert repr(w) == "LiveView(n=48, name='parachute')"

@@ -100,20 +100,25 @@ def test_bad_input():
 
 
 def test_widget_advances_and_reveals_network_only_at_the_end():
-    from perturbkit.widgets.flip import FlipWidget, flip_report
+    import html
+
+    from perturbkit.widgets.flip import flip_report, flip_widget
     exp = _exp()
     _, labels = classifier_flip(lambda im: (im.flatten(1).sum(1) > 4).long(), exp.path, 0)
-    w = FlipWidget(exp, labels, model_flip=5, n=3)
-    before = w.out.outputs
+    w = flip_widget(exp, labels, model_flip=5, n=3)
+    assert [b.description for b in w.buttons] == ["I see a 0", "not sure", "I see a 1", "start again"]
+    before = (w.text.value, w.image.value)
     w.buttons[0].click()
-    assert exp.position == 4 and w.out.outputs != before
-    assert "network" not in w.out.outputs[0]["text"]
+    assert exp.position == 4 and w.image.value != before[1] and w.text.value != before[0]
+    assert "network" not in w.text.value
     for _ in range(3):
         w.buttons[2].click()
-    assert exp.done and "after 5 changed pixels = 1.67 n" in w.out.outputs[0]["text"]
-    assert flip_report(exp, 5, 3) == w.out.outputs[0]["text"].rstrip("\n")
+    assert exp.done and "after 5 changed pixels = 1.67 n" in w.text.value
+    assert w.text.value == f"<pre style='margin:0'>{html.escape(flip_report(exp, 5, 3))}</pre>"
+    w.buttons[2].click()  # finished: a further answer changes nothing
+    assert exp.done and len(exp.answers) == 4
     w.buttons[3].click()
-    assert exp.position == 0 and not exp.answers
+    assert exp.position == 0 and not exp.answers and "what do you see?" in w.text.value
 
 
 @pytest.mark.gpu

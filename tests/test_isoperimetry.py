@@ -1,6 +1,5 @@
 """Harper's extremal sets (simplicial order) and the core-argument picture of lesson 03."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -73,4 +72,3 @@ def test_core_argument_figure():
     fig = core_argument_figure(t=0.1, size=120)
     assert len(fig.axes) == 1 and "C(t)" in fig.axes[0].get_title()
     assert len(fig.axes[0].get_legend().get_texts()) == 4
-    plt.close(fig)

@@ -9,7 +9,7 @@ from perturbkit.network_scaling import cnn_scaling, describe
 
 @pytest.fixture(scope="module")
 def result():
-    return cnn_scaling(ns=(4, 8), ps=(2.0, math.inf), images=6, epochs=1, steps=8, width=4, seed=0)
+    return cnn_scaling(ns=(4, 8), ps=(2.0, math.inf), images=6, epochs=1, steps=8, width=4, seed=0, progress=False)
 
 
 def test_structure_and_ranges(result):
@@ -44,3 +44,5 @@ def test_bad_input():
         cnn_scaling(ns=(4,), images=0)
     with pytest.raises(ValueError, match="n must be an integer >= 2"):
         cnn_scaling(ns=(1,))
+    with pytest.raises(TypeError, match="progress"):
+        cnn_scaling(ns=(4,), progress="yes")

@@ -67,24 +67,17 @@ def test_hamming_ball_and_radius():
 
 
 def test_plots():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from perturbkit.plotting.optimality import plot_robust_shares, plot_sum_concentration
-    ax = plot_sum_concentration(ns=(4, 8), levels=3)
-    assert len(ax.lines) == 3  # two curves and the threshold line
+    (ax,) = plot_sum_concentration(ns=(4, 8), levels=3).axes
+    assert len(ax.lines) == 3 and not ax.patches  # two curves and the threshold line
+    (ax,) = plot_sum_concentration(ns=(4,), band=0.25).axes
+    assert len(ax.patches) == 1 and ax.patches[0].get_x() == -0.25 and ax.patches[0].get_width() == 0.5
     t = np.arange(5)
-    ax = plot_robust_shares({"a": np.linspace(1, 0, 5), "b": np.zeros(5)}, t, bound=np.ones(5))
+    (ax,) = plot_robust_shares({"a": np.linspace(1, 0, 5), "b": np.zeros(5)}, t, bound=np.ones(5)).axes
     assert len(ax.lines) == 3
-    plt.close("all")
 
 
 def test_concentration_widget_logic():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from perturbkit.widgets.optimality import concentration_explorer, concentration_view
     text, fig = concentration_view(16, 2)
     a, b = near_boundary_share(16, [4.0, 4.0], 2)
@@ -96,4 +89,3 @@ def test_concentration_widget_logic():
     before = w.text.value
     w.controls["n"].value = 20
     assert w.text.value != before
-    plt.close("all")

@@ -123,7 +123,7 @@ def test_slope_table_and_plots():
     assert table.count("\n") == 2 and "theory" in table
     assert isinstance(curves[0], ScalingCurve) and "fitted slope" in curves[0].describe()
     from perturbkit.plotting.scaling import plot_scaling, plot_scaling_panels
-    ax = plot_scaling(curves)
+    (ax,) = plot_scaling(curves).axes
     assert len(ax.lines) == 4
     fig = plot_scaling_panels(curves)
     assert len(fig.axes) == 2

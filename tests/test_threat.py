@@ -2,7 +2,6 @@
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from scipy import stats
@@ -91,10 +90,8 @@ def test_widget_view_and_update():
     from perturbkit.widgets.threat import CUSTOM, threat_calculator, threat_view
     text, fig = threat_view("CIFAR 32x32x3", 2.0, 0.5)
     assert "N = 3072" in text and fig is not None
-    plt.close(fig)
     text2, fig2 = threat_view(CUSTOM, 0.0, 10, n=5, channels=1, levels=2)
     assert "N = 25" in text2 and "Harper" in text2
-    plt.close(fig2)
     with pytest.raises(ValueError, match="preset"):
         threat_view("SVHN", 2.0, 0.5)
     w = threat_calculator()
@@ -103,5 +100,4 @@ def test_widget_view_and_update():
     assert "N = 150528" in w.text.value and w.image.value != before[1]
     w.controls["p"].value = math.inf
     assert "p = inf" in w.text.value
-    plt.close("all")
     assert np.isfinite(lattice_l2_share(3072, 256, np.array([0.5, 1.0]))).all()

@@ -2,7 +2,6 @@
 
 import math
 
-import matplotlib.pyplot as plt
 import pytest
 import torch
 
@@ -51,10 +50,8 @@ def test_view_and_widget():
     tests, noise, refs, labels = _data()
     text, fig = nn_view(0, "test digit", 0.0, tests, noise, refs, labels)
     assert "certified radius" in text and "budget (c = 1, 5 changed entries): 5.00" in text and len(fig.axes) == 3
-    plt.close(fig)
     text2, fig2 = nn_view(0, "random image", 2.0, tests, noise, refs, labels)
     assert text2 != text and f"{math.sqrt(5):.2f}" in text2
-    plt.close(fig2)
     with pytest.raises(ValueError, match="source"):
         nn_view(0, "photo", 0.0, tests, noise, refs, labels)
     with pytest.raises(ValueError, match="index"):
@@ -65,4 +62,3 @@ def test_view_and_widget():
     assert w.text.value != before[0] and "test digit 1" in w.text.value
     w.controls["source"].value = "random image"
     assert "random image 1" in w.text.value
-    plt.close("all")

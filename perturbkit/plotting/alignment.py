@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
@@ -25,7 +24,8 @@ def perturbation_rows(x: torch.Tensor, results: dict, labels=None, size: float =
             raise ValueError(f"labels must map {name!r} to one label per image ({x.shape[0]})")
     k = x.shape[0]
     rows = 1 + 2 * len(results)
-    fig, axes = plt.subplots(rows, k, figsize=(size * k + 1.4, size * rows), squeeze=False)
+    fig = Figure(figsize=(size * k + 1.4, size * rows), layout="tight")
+    axes = fig.subplots(rows, k, squeeze=False)
     for j in range(k):
         show_image(axes[0, j], x[j])
     axes[0, 0].set_ylabel("image", fontsize=8)
@@ -38,5 +38,4 @@ def perturbation_rows(x: torch.Tensor, results: dict, labels=None, size: float =
             show_image(axes[2 + 2 * i, j], adv[j], title)
         axes[1 + 2 * i, 0].set_ylabel(f"{name}\nperturbation", fontsize=8)
         axes[2 + 2 * i, 0].set_ylabel(f"{name}\nresult", fontsize=8)
-    fig.tight_layout()
     return fig

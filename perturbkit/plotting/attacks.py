@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -28,7 +27,8 @@ def perturbation_panel(x: torch.Tensor, x_adv: torch.Tensor, probs: torch.Tensor
         raise ValueError(f"x and x_adv, probs and probs_adv must match in shape (probs non-empty), got "
                          f"{tuple(x.shape)}, {tuple(x_adv.shape)}, {tuple(probs.shape)}, {tuple(probs_adv.shape)}")
     diff = (x_adv - x).detach().cpu()
-    fig, axes = plt.subplots(1, 4, figsize=(10, 2.6), gridspec_kw={"width_ratios": [1, 1, 1, 1.8]})
+    fig = Figure(figsize=(10, 2.6), layout="tight")
+    axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 1.8]})
     pc, pa = int(probs.argmax()), int(probs_adv.argmax())
     show_image(axes[0], x, f"original: {pc} ({float(probs[pc]):.2f})")
     show_image(axes[1], x_adv, f"perturbed: {pa} ({float(probs_adv[pa]):.2f})")
@@ -44,7 +44,6 @@ def perturbation_panel(x: torch.Tensor, x_adv: torch.Tensor, probs: torch.Tensor
     axes[3].legend(fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
     return fig
 
 
@@ -56,7 +55,8 @@ def robustness_curves(curves: dict, units: dict | None = None) -> Figure:
         check_p(p)
         if not hasattr(v, "__len__") or len(v) != 2 or len(v[0]) != len(v[1]):
             raise ValueError(f"curves[{p!r}] must be (budgets, accuracies) of the same length, got {v!r}")
-    fig, axes = plt.subplots(1, len(curves), figsize=(3.0 * len(curves), 2.8), squeeze=False)
+    fig = Figure(figsize=(3.0 * len(curves), 2.8), layout="tight")
+    axes = fig.subplots(1, len(curves), squeeze=False)
     for ax, (p, (eps, acc)) in zip(axes[0], curves.items()):
         ax.plot(np.asarray(eps, dtype=float), np.asarray(acc, dtype=float), "o-")
         ax.set_ylim(0, 1.02)
@@ -64,7 +64,6 @@ def robustness_curves(curves: dict, units: dict | None = None) -> Figure:
         ax.set_title(f"p = {format_p(p)}")
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("accuracy under attack")
-    fig.tight_layout()
     return fig
 
 
@@ -82,7 +81,8 @@ def minimal_size_histograms(sizes: dict, diameters: dict, bins: int = 20) -> Fig
     for p, s in sizes.items():
         check_tensor(f"sizes[{p!r}]", s, floating=True)
         check_real(f"diameters[{p!r}]", diameters[p], minimum=0, min_open=True)
-    fig, axes = plt.subplots(1, len(sizes), figsize=(3.0 * len(sizes), 2.8), squeeze=False)
+    fig = Figure(figsize=(3.0 * len(sizes), 2.8), layout="tight")
+    axes = fig.subplots(1, len(sizes), squeeze=False)
     for ax, (p, s) in zip(axes[0], sizes.items()):
         rel = (s[torch.isfinite(s)] / diameters[p]).detach().cpu().numpy()
         ax.hist(rel, bins=bins, color="tab:blue", alpha=0.8)
@@ -91,5 +91,4 @@ def minimal_size_histograms(sizes: dict, diameters: dict, bins: int = 20) -> Fig
         ax.set_title(f"p = {format_p(p)}: median {med:.3f}", fontsize=9)
         ax.set_xlabel("size / diameter")
     axes[0][0].set_ylabel("images")
-    fig.tight_layout()
     return fig

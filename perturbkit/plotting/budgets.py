@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from ..budgets import budget_curves, format_p
@@ -14,8 +14,9 @@ def plot_budget_and_diameter(ns=(4, 8, 16, 32, 64, 128, 256, 512), ps=(0, 1, 2, 
                              c: float = 1.0) -> Figure:
     """Left: diameter (dashed) and budget (solid) against n on log-log axes. Right: their ratio. Returns the Figure."""
     curves = budget_curves(ns, ps, channels, c)
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
-    colours = plt.cm.viridis([i / max(len(ps) - 1, 1) for i in range(len(ps))])
+    fig = Figure(figsize=(11, 4), layout="tight")
+    a, b = fig.subplots(1, 2)
+    colours = colormaps["viridis"]([i / max(len(ps) - 1, 1) for i in range(len(ps))])
     for colour, (p, cur) in zip(colours, curves.items()):
         label = f"p = {format_p(p)}"
         a.plot(cur["n"], cur["diameter"], "--", color=colour)
@@ -28,5 +29,4 @@ def plot_budget_and_diameter(ns=(4, 8, 16, 32, 64, 128, 256, 512), ps=(0, 1, 2, 
     for ax in (a, b):
         ax.grid(True, which="both", alpha=0.3)
     b.legend(fontsize=8)
-    fig.tight_layout()
     return fig

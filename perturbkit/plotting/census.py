@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from .. import bounds
 from ..census import RobustShare
 from ..checks import check_int
+from ._base import axes_for
 
 
 def plot_robust_share(rs: RobustShare, N: int, binary: bool = True, ax=None, title: str | None = None,
-                      t_mark: float | None = None) -> Axes:
+                      t_mark: float | None = None) -> Figure:
     """One curve per class of the share of the class with r_0 > t (binary: against ``harper_bound``) or of the
     share of the whole space (any levels: against ``concentration_bound``). Classes over half the space are
-    dashed: the bound does not cover them. Returns the Axes."""
+    dashed: the bound does not cover them. Returns the Figure (``ax``'s when given)."""
     if not isinstance(rs, RobustShare):
         raise TypeError(f"rs must be a perturbkit.census.RobustShare, got {type(rs).__name__}")
     N = check_int("N", N, minimum=1)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.6))
+    ax = axes_for(ax, (6.2, 3.6))
     t = rs.t
     shares = rs.robust if binary else rs.core_share_of_space()
     for i, c in enumerate(rs.classes):
@@ -36,4 +35,4 @@ def plot_robust_share(rs: RobustShare, N: int, binary: bool = True, ax=None, tit
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return ax.figure

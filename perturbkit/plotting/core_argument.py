@@ -4,8 +4,8 @@ space the same three sets are sets of vertices of the Hamming graph and distance
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from scipy import ndimage
@@ -50,8 +50,9 @@ def core_argument_figure(t: float = 0.12, size: int = 240, title: str | None = N
     img[grown] = 2
     img[core] = 3
     colours = ["#ffffff", "#cfe3f5", "#7fb2e0", "#1f4e8c"]
-    fig, ax = plt.subplots(figsize=(7.6, 4.2))
-    ax.imshow(img, cmap=plt.matplotlib.colors.ListedColormap(colours), vmin=-0.5, vmax=3.5, origin="lower",
+    fig = Figure(figsize=(7.6, 4.2), layout="tight")
+    ax = fig.subplots()
+    ax.imshow(img, cmap=ListedColormap(colours), vmin=-0.5, vmax=3.5, origin="lower",
               extent=(0, 1, 0, 1), interpolation="nearest")
     ax.contour(np.linspace(0, 1, size), np.linspace(0, 1, size), inside.astype(float), levels=[0.5], colors="k",
                linewidths=1.2)
@@ -73,5 +74,4 @@ def core_argument_figure(t: float = 0.12, size: int = 240, title: str | None = N
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title or "the core argument: everything within t of C(t) lies in C")
-    fig.tight_layout()
     return fig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
@@ -26,11 +25,11 @@ def outline_figure(name: str, n: int, photo: torch.Tensor, seed: int = 0) -> Fig
     c = photo.shape[0]
     noise = torch.rand(1, c, n, n, generator=torch.Generator().manual_seed(seed))
     pic = resize(photo[None].cpu(), n)
-    fig, axes = plt.subplots(1, 3, figsize=(7.5, 2.8))
+    fig = Figure(figsize=(7.5, 2.8), layout="tight")
+    axes = fig.subplots(1, 3)
     show_image(axes[0], (~mask).float()[None], f"{name}: {pixel_count(mask)} pixels")
     show_image(axes[1], draw_onto(noise, mask)[0], "drawn onto noise")
     show_image(axes[2], draw_onto(pic, mask)[0], "drawn onto a photograph")
-    fig.tight_layout()
     return fig
 
 
@@ -41,8 +40,8 @@ def illusions_figure(n: int = 128) -> Figure:
     for front in ("lower-left", "upper-right"):
         panels.append((f"{front} face in front", ILLUSIONS["Necker cube"](n, front=front)))
     panels += [(k, f(n)) for k, f in ILLUSIONS.items() if k != "Necker cube"]
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.3 * len(panels), 2.6), squeeze=False)
+    fig = Figure(figsize=(2.3 * len(panels), 2.6), layout="tight")
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, (title, m) in zip(axes[0], panels):
         show_image(ax, (~m).float()[None], f"{title}\n{pixel_count(m)} pixels")
-    fig.tight_layout()
     return fig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
@@ -18,10 +17,10 @@ def path_strip(path: torch.Tensor, stops: int = 8, size: float = 1.3) -> Figure:
     size = check_real("size", size, minimum=0, min_open=True)
     k = path.shape[0] - 1
     idx = torch.linspace(0, k, stops).round().long().tolist()
-    fig, axes = plt.subplots(1, stops, figsize=(size * stops, size + 0.3), squeeze=False)
+    fig = Figure(figsize=(size * stops, size + 0.3), layout="tight")
+    axes = fig.subplots(1, stops, squeeze=False)
     for ax, i in zip(axes[0], idx):
         show_image(ax, path[i], f"{i} changed")
-    fig.tight_layout()
     return fig
 
 
@@ -37,7 +36,8 @@ def flip_figure(exp: FlipExperiment, model_labels: torch.Tensor | None = None, n
     if n is not None:
         n = check_int("n", n, minimum=1)
     a, b = exp.classes
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(7.8, 2.7), gridspec_kw={"width_ratios": [1, 2.6]})
+    fig = Figure(figsize=(7.8, 2.7), layout="tight")
+    ax0, ax1 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2.6]})
     show_image(ax0, exp.image(), f"step {exp.position} of {exp.length}")
     if model_labels is not None:
         ml = model_labels.detach().cpu()
@@ -58,5 +58,4 @@ def flip_figure(exp: FlipExperiment, model_labels: torch.Tensor | None = None, n
     ax1.set_ylim(-0.2, 1.2)
     ax1.set_xlabel("entries changed along the path")
     ax1.legend(loc="center right", fontsize=8)
-    fig.tight_layout()
     return fig

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import torch
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..checks import check_int, check_real
@@ -28,8 +26,9 @@ def _to_hwc(img: torch.Tensor):
 
 
 def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.0, vmax: float = 1.0,
-               cmap: str = "gray") -> Axes:
-    """Draw one image (h, w), (1, h, w) or (3, h, w) with values in [vmin, vmax] on ``ax``, without ticks."""
+               cmap: str = "gray") -> Figure:
+    """Draw one image (h, w), (1, h, w) or (3, h, w) with values in [vmin, vmax] on ``ax``, without ticks; returns
+    ``ax``'s figure."""
     if not hasattr(ax, "imshow"):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
     vmin, vmax = check_real("vmin", vmin), check_real("vmax", vmax)
@@ -40,7 +39,7 @@ def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.
     ax.set_yticks([])
     if title is not None:
         ax.set_title(title, fontsize=9)
-    return ax
+    return ax.figure
 
 
 def image_grid(images: torch.Tensor, titles=None, ncols: int = 8, size: float = 1.4, cmap: str = "gray",
@@ -59,8 +58,8 @@ def image_grid(images: torch.Tensor, titles=None, ncols: int = 8, size: float = 
     for i in range(k):
         _to_hwc(images[i])
     nrows = math.ceil(k / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)),
-                             squeeze=False)
+    fig = Figure(figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)), layout="tight")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < k:
             show_image(ax, images[i], None if titles is None else titles[i], vmin, vmax, cmap)
@@ -68,5 +67,4 @@ def image_grid(images: torch.Tensor, titles=None, ncols: int = 8, size: float = 
             ax.axis("off")
     if suptitle:
         fig.suptitle(suptitle, fontsize=11)
-    fig.tight_layout()
     return fig

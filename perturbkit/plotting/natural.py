@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from ..budgets import format_p
@@ -18,7 +17,8 @@ def distance_scales(rows: list[DistanceRow], title: str | None = None) -> Figure
     if not rows or not all(isinstance(r, DistanceRow) for r in rows):
         raise ValueError("rows must be a non-empty list of DistanceRow (from perturbkit.natural.distance_rows)")
     ps = sorted({r.p for r in rows})
-    fig, axes = plt.subplots(1, len(ps), figsize=(3.1 * len(ps), 2.9), squeeze=False)
+    fig = Figure(figsize=(3.1 * len(ps), 2.9), layout="tight")
+    axes = fig.subplots(1, len(ps), squeeze=False)
     for ax, p in zip(axes[0], ps):
         sel = [r for r in rows if r.p == p]
         for levels in sorted({r.levels for r in sel}, key=lambda v: -1 if v is None else v):
@@ -36,5 +36,4 @@ def distance_scales(rows: list[DistanceRow], title: str | None = None) -> Figure
     axes[0][-1].legend(fontsize=7, loc="lower left")
     if title:
         fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
     return fig

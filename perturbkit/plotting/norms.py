@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
@@ -26,7 +25,8 @@ def plot_unit_balls(ps=(0.5, 1, 2, math.inf), grid: int = 401) -> Figure:
     if not ps:
         raise ValueError("ps is empty: give at least one p")
     grid = check_int("grid", grid, minimum=2)
-    fig, axes = plt.subplots(1, len(ps), figsize=(2.6 * len(ps), 2.8), squeeze=False)
+    fig = Figure(figsize=(2.6 * len(ps), 2.8), layout="tight")
+    axes = fig.subplots(1, len(ps), squeeze=False)
     for ax, p in zip(axes[0], ps):
         inside = (size(pts, p) <= 1).reshape(grid, grid).numpy()
         ax.contourf(X.numpy(), Y.numpy(), inside, levels=[0.5, 1.5], colors=["tab:blue"], alpha=0.6)
@@ -34,5 +34,4 @@ def plot_unit_balls(ps=(0.5, 1, 2, math.inf), grid: int = 401) -> Figure:
         ax.axvline(0, color="k", lw=0.5)
         ax.set(aspect="equal", xticks=[-1, 0, 1], yticks=[-1, 0, 1], title=f"p = {format_p(p)}")
     fig.suptitle("unit balls {d : size(d, p) ≤ 1} in the plane", fontsize=11)
-    fig.tight_layout()
     return fig

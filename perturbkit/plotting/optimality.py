@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-from ..checks import check_int, check_radii
+from ..checks import check_int, check_radii, check_real
 from ..optimality import level_sum_pmf
+from ._base import axes_for
 
 
-def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None) -> Axes:
+def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, band: float | None = None, ax=None) -> Figure:
     """Distribution of (sum - threshold) / n for random n-by-n images: the same bell at every n, so the sum sits
-    within a few n of the threshold and only a vanishing share sits within o(n). Returns the Axes."""
+    within a few n of the threshold and only a vanishing share sits within o(n). ``band`` (in the same units)
+    shades the strip within that distance of the threshold. Returns the Figure (``ax``'s when given)."""
     levels = check_int("levels", levels, minimum=2)
     ns = [check_int("n", n, minimum=1) for n in ns]
     if not ns:
         raise ValueError("ns is empty: give at least one n")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.6))
+    ax = axes_for(ax, (6, 3.6))
     K = levels - 1
     for n in ns:
         N = n * n
@@ -26,18 +26,21 @@ def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None) -> Axes:
         x = (np.arange(len(pmf)) - N * K / 2) / (K * n)  # in entries changed per unit of n
         ax.plot(x, pmf * K * n, "-", lw=1.4, label=f"n = {n}")  # density per unit of x
     ax.axvline(0, color="k", lw=0.8)
+    if band is not None:
+        band = check_real("band", band, minimum=0)
+        ax.axvspan(-band, band, color="C3", alpha=0.15)
     ax.set_xlim(-1.5, 1.5)
     ax.set_xlabel("(sum − N·K/2) / (K·n): distance to the threshold in changed entries per unit of n")
     ax.set_ylabel("density")
     ax.set_title(f"the sum of a random image is spread over Θ(n) around the threshold (L = {levels})", fontsize=10)
     ax.legend(fontsize=8)
-    return ax
+    return ax.figure
 
 
 def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", ax=None,
-                       title: str | None = None) -> Axes:
+                       title: str | None = None) -> Figure:
     """One step curve per entry of ``shares`` (label -> share of the class with robustness > t, per t), and the
-    bound as a dashed black line. Returns the Axes."""
+    bound as a dashed black line. Returns the Figure (``ax``'s when given)."""
     if not isinstance(shares, dict) or not shares:
         raise ValueError(f"shares must be a non-empty dict name -> share per t, got {type(shares).__name__}")
     t = check_radii("t", t, negative_ok=True)
@@ -46,8 +49,7 @@ def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", 
             raise ValueError(f"shares[{name!r}] must have one value per t ({t.shape}), got shape {np.shape(share)}")
     if bound is not None and np.shape(bound) != t.shape:
         raise ValueError(f"bound must have one value per t ({t.shape}), got shape {np.shape(bound)}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 3.6))
+    ax = axes_for(ax, (9, 3.6))
     for i, (name, share) in enumerate(shares.items()):
         # earlier curves drawn thicker, so that identical curves (e.g. two names for one split) stay visible
         ax.step(t, share, where="post", lw=max(3.5 - 0.4 * i, 1.0), color=f"C{i % 10}", label=name)
@@ -61,5 +63,4 @@ def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", 
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     if title:
         ax.set_title(title, fontsize=10)
-    ax.figure.tight_layout()
-    return ax
+    return ax.figure

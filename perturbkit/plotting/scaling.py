@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..budgets import format_p
 from ..checks import check_int
 from ..scaling import ScalingCurve
+from ._base import axes_for
 
 
 def _check_curves(curves) -> list:
@@ -26,14 +25,14 @@ def _check_curves(curves) -> list:
     return curves
 
 
-def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = True) -> Axes:
+def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = True) -> Figure:
     """Draw each ScalingCurve's median (dots), its quantile band (shaded) and fitted power law (line) on log-log axes.
 
-    Returns the Axes. Curves with zero values anywhere are drawn on a symlog-free log axis after dropping zeros.
+    Returns the Figure (``ax``'s when given). Curves with zero values anywhere are drawn on a symlog-free log axis
+    after dropping zeros.
     """
     curves = _check_curves(curves)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.2, 3.8))
+    ax = axes_for(ax, (5.2, 3.8))
     for i, c in enumerate(curves):
         colour = f"C{i % 10}"
         ns = np.asarray(c.ns, dtype=float)
@@ -51,14 +50,15 @@ def plot_scaling(curves, ax=None, title: str | None = None, show_fit: bool = Tru
     ax.legend(fontsize=7, loc="best")
     if title:
         ax.set_title(title, fontsize=10)
-    return ax
+    return ax.figure
 
 
 def plot_scaling_panels(curves, levels: int = 2, title: str | None = None) -> Figure:
     """Two panels: robustness against n (log-log, with fits) and robustness / diameter against n. Returns the Figure."""
     curves = _check_curves(curves)
     levels = check_int("levels", levels, minimum=2)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    fig = Figure(figsize=(11, 4), layout="tight")
+    left, right = fig.subplots(1, 2)
     plot_scaling(curves, ax=left, title="median minimal perturbation, 10-90% band")
     for i, c in enumerate(curves):
         right.plot(c.ns, c.relative_to_diameter(levels), "o-", color=f"C{i % 10}", ms=3,
@@ -72,6 +72,5 @@ def plot_scaling_panels(curves, levels: int = 2, title: str | None = None) -> Fi
     right.legend(fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 

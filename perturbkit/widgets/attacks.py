@@ -8,15 +8,13 @@ import ipywidgets as W
 import torch
 
 from ..attacks import pgd
-from ..attacks._common import check_attack_p
+from ..attacks._common import ATTACK_P, check_attack_p
 from ..budgets import format_p
 from ..checks import check_images, check_int, check_real
 from ..norms import distance
 from ..plotting.attacks import perturbation_panel
 from ..spaces import ImageSpace
-from .output_panel import show
-
-NORMS = [("inf", math.inf), ("2", 2.0), ("1", 1.0), ("0 (changed pixels)", 0.0)]
+from .live import LiveView, p_dropdown
 
 
 def attack_example(model, x: torch.Tensor, y: torch.Tensor, index: int, p: float, fraction: float,
@@ -55,23 +53,19 @@ def describe(r: dict) -> str:
             f"prediction {r['pred']} -> {r['pred_adv']} (p = {float(r['probs_adv'][r['pred_adv']]):.2f}), {verdict}")
 
 
-class AttackExplorer(W.VBox):
-    """Sliders for the image and the budget, a dropdown for the norm; an Output with the text and four panels."""
+def attack_explorer(model, x, y, index: int = 0, p: float = math.inf, fraction: float = 0.05, steps: int = 20,
+                    levels: int | None = None) -> LiveView:
+    """The widget: sliders for the image and the budget (a share of the diameter), a dropdown for the norm; shows
+    describe(attack_example(...)) and perturbation_panel. Sliders act on release: every change runs PGD."""
+    controls = {
+        "index": W.IntSlider(value=index, min=0, max=x.shape[0] - 1, description="image", continuous_update=False),
+        "p": p_dropdown(p, ps=ATTACK_P, description="norm p"),
+        "fraction": W.FloatSlider(value=fraction, min=0.0, max=0.3, step=0.01, description="budget/diam",
+                                  continuous_update=False),
+    }
 
-    def __init__(self, model, x, y, index: int = 0, p: float = math.inf, fraction: float = 0.05, steps: int = 20,
-                 levels: int | None = None):
-        self.args = (model, x, y, steps, levels)
-        self.index = W.IntSlider(value=index, min=0, max=x.shape[0] - 1, description="image")
-        self.p = W.Dropdown(options=NORMS, value=p, description="norm p")
-        self.fraction = W.FloatSlider(value=fraction, min=0.0, max=0.3, step=0.01, description="budget/diam")
-        self.output = W.Output()
-        for c in (self.index, self.p, self.fraction):
-            c.observe(lambda _: self.refresh(), names="value")
-        super().__init__([W.HBox([self.index, self.p]), self.fraction, self.output])
-        self.refresh()
+    def view(index: int, p: float, fraction: float):
+        r = attack_example(model, x, y, index, p, fraction, steps, levels)
+        return describe(r), perturbation_panel(r["x"], r["x_adv"], r["probs"], r["probs_adv"])
 
-    def refresh(self) -> None:
-        model, x, y, steps, levels = self.args
-        r = attack_example(model, x, y, self.index.value, self.p.value, self.fraction.value, steps, levels)
-        fig = perturbation_panel(r["x"], r["x_adv"], r["probs"], r["probs_adv"])
-        show(self.output, describe(r), fig)
+    return LiveView(view, controls)

@@ -4,12 +4,12 @@ l2 and l0 robustness on random images, and its l2 robust share against the conti
 from __future__ import annotations
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..bitdepth import cube_bound_two_classes, cube_sum_share, share_above
+from ..bitdepth import share_above
 from ..checks import check_int
+from ..plotting.bitdepth import plot_l2_shares
 from ..scaling import sum_robustness
 from .live import LiveView
 
@@ -27,21 +27,12 @@ def bitdepth_view(bits: int, n: int, samples: int = 2000, seed: int = 0) -> tupl
             f"  l2 robustness {float(l2.median()):.3f}   (l2 / sqrt(n) = {float(l2.median()) / n**0.5:.3f})\n"
             f"  l0 robustness {float(l0.median()):.0f} pixels (l0 / n = {float(l0.median()) / n:.3f})")
     r = np.linspace(0, 2.5, 101)
-    fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.plot(r, share_above(l2, r), lw=2, label=f"sum classifier, L = {L}, n = {n} (exact, sampled)")
-    ax.plot(r, cube_sum_share(r), ":", color="C1", label="sum classifier in the cube: 2Φ(-√12 r)")
-    ax.plot(r, cube_bound_two_classes(r), "--", color="k", label="cube bound (course): 2Φ(-√(2π) r)")
-    ax.set_xlabel("r (l2)")
-    ax.set_ylabel("share of images with r_2 > r")
-    ax.set_ylim(0, 1.02)
-    ax.grid(True, alpha=0.25)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return text, fig
+    return text, plot_l2_shares(r, {f"sum classifier, L = {L}, n = {n} (exact, sampled)": share_above(l2, r)})
 
 
 def bitdepth_explorer(bits: int = 1, n: int = 64) -> LiveView:
-    """The widget: a slider for the bit depth (1..8, L = 2**bits) and one for n; shows bitdepth_view."""
-    controls = {"bits": W.IntSlider(value=bits, min=1, max=8, description="bit depth"),
-                "n": W.IntSlider(value=n, min=8, max=256, step=8, description="n")}
+    """The widget: a slider for the bit depth (1..8, L = 2**bits) and one for n; shows bitdepth_view. The sliders
+    act on release: each position measures 2 x 2000 sampled images."""
+    controls = {"bits": W.IntSlider(value=bits, min=1, max=8, description="bit depth", continuous_update=False),
+                "n": W.IntSlider(value=n, min=8, max=256, step=8, description="n", continuous_update=False)}
     return LiveView(bitdepth_view, controls)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -13,9 +10,7 @@ from .. import bounds
 from ..census import RobustShare
 from ..checks import check_int
 from ..plotting.census import plot_robust_share
-
-if TYPE_CHECKING:
-    from .live import LiveView
+from .live import LiveView
 
 
 def census_view(name: str, t: int, results: dict[str, RobustShare], N: int) -> tuple[str, Figure]:
@@ -32,18 +27,13 @@ def census_view(name: str, t: int, results: dict[str, RobustShare], N: int) -> t
     for i, c in enumerate(rs.classes):
         lines.append(f"  class {int(c)}: {100 * rs.space_share[i]:5.1f}% of the space, "
                      f"{100 * rs.robust[i, j]:6.2f}% of it needs more than {t} changed pixels")
-    fig, ax = plt.subplots(figsize=(6.2, 3.6))
-    plot_robust_share(rs, N, ax=ax, title=name, t_mark=t)
-    fig.tight_layout()
-    return "\n".join(lines), fig
+    return "\n".join(lines), plot_robust_share(rs, N, title=name, t_mark=t)
 
 
 def census_explorer(results: dict[str, RobustShare], N: int, t: int = 3) -> LiveView:
-    """The widget: a classifier dropdown and a radius slider over census_view."""
-    from .live import LiveView
-
+    """The widget: a classifier dropdown and a radius slider (redraws on release) over census_view."""
     controls = {
         "name": W.Dropdown(options=list(results), value=next(iter(results)), description="classifier"),
-        "t": W.IntSlider(value=t, min=0, max=N, description="radius t"),
+        "t": W.IntSlider(value=t, min=0, max=N, description="radius t", continuous_update=False),
     }
     return LiveView(lambda name, t: census_view(name, t, results, N), controls)

@@ -1,15 +1,15 @@
 """Lesson 09's flip experiment: the student is the classifier. Buttons record what they see at each stop of a
-Hamming path; the Output shows the current image and, as answers come in, where they and a network flip."""
+Hamming path; the view shows the current image and, as answers come in, where they and a network flip."""
 
 from __future__ import annotations
 
-import ipywidgets as W
 import torch
+from matplotlib.figure import Figure
 
 from ..checks import check_int
 from ..flip import FlipExperiment
 from ..plotting.flip import flip_figure
-from .output_panel import show
+from .live import LiveView
 
 
 def flip_report(exp: FlipExperiment, model_flip: int | None = None, n: int | None = None) -> str:
@@ -38,40 +38,28 @@ def flip_report(exp: FlipExperiment, model_flip: int | None = None, n: int | Non
     return "\n".join(lines)
 
 
-class FlipWidget(W.VBox):
-    """Buttons "I see <a>", "not sure", "I see <b>", "start again" over an Output with the image and the plot.
+def flip_view(exp: FlipExperiment, model_labels: torch.Tensor | None = None, model_flip: int | None = None,
+              n: int | None = None) -> tuple[str, Figure]:
+    """(flip_report, flip_figure) of the experiment now; the network's answers only once the student is done."""
+    reveal = isinstance(exp, FlipExperiment) and exp.done  # flip_report checks exp
+    return (flip_report(exp, model_flip if reveal else None, n),
+            flip_figure(exp, model_labels if reveal else None, n))
+
+
+def flip_widget(exp: FlipExperiment, model_labels: torch.Tensor | None = None, model_flip: int | None = None,
+                n: int | None = None) -> LiveView:
+    """Buttons "I see a <a>", "not sure", "I see a <b>", "start again" over flip_view.
 
     ``model_labels`` are a network's predicted labels at every step of the path (from ``classifier_flip``); they
     are revealed, with the network's flip point, only once the student has finished, so as not to bias them.
     """
+    if not isinstance(exp, FlipExperiment):
+        raise TypeError(f"exp must be a perturbkit.flip.FlipExperiment, got {type(exp).__name__}")
+    a, b = exp.classes
 
-    def __init__(self, exp: FlipExperiment, model_labels: torch.Tensor | None = None, model_flip: int | None = None,
-                 n: int | None = None):
-        self.exp, self.model_labels, self.model_flip, self.n = exp, model_labels, model_flip, n
-        a, b = exp.classes
-        self.buttons = [W.Button(description=f"I see a {a}"), W.Button(description="not sure"),
-                        W.Button(description=f"I see a {b}"), W.Button(description="start again")]
-        for button, answer in zip(self.buttons[:3], (0, None, 1)):
-            button.on_click(lambda _b, answer=answer: self.answer(answer))
-        self.buttons[3].on_click(lambda _b: self.restart())
-        self.out = W.Output()
-        super().__init__([W.HBox(self.buttons), self.out])
-        self.refresh()
+    def answer(value: int | None):
+        return lambda: None if exp.done else exp.record(value)
 
-    def __repr__(self) -> str:  # short and stable: the text a notebook stores for the widget
-        return f"FlipWidget({self.exp.classes[0]} -> {self.exp.classes[1]}, {self.exp.length} steps)"
-
-    def answer(self, answer: int | None) -> None:
-        if not self.exp.done:
-            self.exp.record(answer)
-        self.refresh()
-
-    def restart(self) -> None:
-        self.exp.restart()
-        self.refresh()
-
-    def refresh(self) -> None:
-        reveal = self.exp.done
-        mf = self.model_flip if reveal else None
-        fig = flip_figure(self.exp, self.model_labels if reveal else None, self.n)
-        show(self.out, flip_report(self.exp, mf, self.n), fig)
+    actions = {f"I see a {a}": answer(0), "not sure": answer(None), f"I see a {b}": answer(1),
+               "start again": exp.restart}
+    return LiveView(lambda: flip_view(exp, model_labels, model_flip, n), {}, actions=actions)

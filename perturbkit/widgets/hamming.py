@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
 from ..checks import check_int
 from ..hamming import distance_to_set
-from ..plotting.hamming import draw_hamming_graph
-from ..plotting.images import show_image
+from ..plotting.hamming import neighbourhood_figure
 from ..spaces import ImageSpace
-
-if TYPE_CHECKING:
-    from .live import LiveView
+from .live import LiveView
 
 SPACE = ImageSpace(3)
 # named 3x3 images (rows of bits) a student can pick, alone or together
@@ -49,21 +43,16 @@ def neighbourhood_view(t: int, first: str = "cross", second: str = "(none)") -> 
     size = int(inside.sum())
     text = (f"picked: {', '.join(names)}\nradius t = {t}: {size} of {SPACE.size} images "
             f"({100 * size / SPACE.size:.1f}%) are at most {t} changed pixel(s) from a picked image")
-    fig = plt.figure(figsize=(8.5, 3.6))
-    ax = fig.add_axes([0.02, 0.02, 0.7, 0.86])
-    draw_hamming_graph(SPACE, distance=d.numpy(), t=t, ax=ax,
-                       title=f"all 512 images by layer; coloured: within {t} of the picked images")
-    for i, name in enumerate(names):
-        show_image(fig.add_axes([0.76, 0.55 - 0.5 * i, 0.2, 0.4]), SPACE.images([picture_index(name)])[0], name)
-    return text, fig
+    pictures = {name: SPACE.images([picture_index(name)])[0] for name in names}
+    return text, neighbourhood_figure(SPACE, d.numpy(), t, pictures,
+                                      title=f"all 512 images by layer; coloured: within {t} of the picked images")
 
 
 def neighbourhood_explorer() -> LiveView:
-    """The widget: a radius slider, and dropdowns for one or two picked pictures."""
-    from .live import LiveView
-
+    """The widget: a radius slider (redraws on release: each position draws the graph), and dropdowns for one or
+    two picked pictures."""
     controls = {
-        "t": W.IntSlider(value=1, min=0, max=9, description="radius t"),
+        "t": W.IntSlider(value=1, min=0, max=9, description="radius t", continuous_update=False),
         "first": W.Dropdown(options=list(PICTURES), value="cross", description="image"),
         "second": W.Dropdown(options=["(none)"] + list(PICTURES), value="(none)", description="and"),
     }

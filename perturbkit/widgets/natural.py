@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
@@ -16,8 +15,8 @@ from ..budgets import format_p
 from ..checks import check_images, check_int, check_labels, check_p
 from ..natural import nn_margin
 from ..neighbours import nearest
-from ..plotting.images import show_image
-from .live import LiveView
+from ..plotting.images import image_grid
+from .live import LiveView, p_dropdown
 
 
 @dataclass(frozen=True)
@@ -72,23 +71,22 @@ def nn_view(index: int, source: str, p: float, tests: torch.Tensor, noise: torch
         f"({cert.other_label}): b = {cert.b:.2f}",
         f"  certified radius (b - a) / 2 = {cert.radius:.2f} {unit}",
         f"  budget (c = 1, {t:.0f} changed entries): {budget:.2f};  radius / budget = {cert.radius / budget:.2f}"])
-    fig, axes = plt.subplots(1, 3, figsize=(6.6, 2.5))
-    show_image(axes[0], query, f"{source} {index}")
-    show_image(axes[1], references[cert.same_index], f"class {cert.label}: a = {cert.a:.2f}")
-    show_image(axes[2], references[cert.other_index], f"class {cert.other_label}: b = {cert.b:.2f}")
-    fig.tight_layout()
-    return text, fig
+    shown = torch.stack([query, references[cert.same_index], references[cert.other_index]])
+    titles = [f"{source} {index}", f"class {cert.label}: a = {cert.a:.2f}",
+              f"class {cert.other_label}: b = {cert.b:.2f}"]
+    return text, image_grid(shown, titles, ncols=3, size=2.2)
 
 
 def nn_explorer(tests: torch.Tensor, noise: torch.Tensor, references: torch.Tensor, labels: torch.Tensor,
                 index: int = 0) -> LiveView:
     """The widget: a slider for the image (first, the control the browser test operates), the source (test digits
-    or random images) and p (0 or 2); shows nn_view."""
+    or random images) and p (0 or 2); shows nn_view. The slider acts on release: each image is a nearest-neighbour
+    search."""
     k = min(tests.shape[0], noise.shape[0])
     controls = {
-        "index": W.IntSlider(value=index, min=0, max=k - 1, description="image"),
+        "index": W.IntSlider(value=index, min=0, max=k - 1, description="image", continuous_update=False),
         "source": W.Dropdown(options=["test digit", "random image"], value="test digit", description="source"),
-        "p": W.Dropdown(options=[("0 (changed pixels)", 0.0), ("2", 2.0)], value=0.0, description="p"),
+        "p": p_dropdown(0.0, ps=(0.0, 2.0)),
     }
     return LiveView(lambda **v: nn_view(**v, tests=tests, noise=noise, references=references, labels=labels),
                     controls)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from ..checks import check_int
@@ -25,16 +24,12 @@ def concentration_view(n: int, levels: int = 2) -> tuple[str, Figure]:
     kind = "exactly" if levels == 2 else "at most"
     text = (f"n = {n}, L = {levels}: {kind} {a:.4f} of random images are within sqrt(n) = {math.sqrt(n):.1f} "
             f"changed entries of the boundary,\n{kind} {b:.4f} within n/4 = {n / 4:g}")
-    fig, ax = plt.subplots(figsize=(6, 3.4))
-    plot_sum_concentration(ns=(n,), levels=levels, ax=ax)
-    for x in (-1, 1):
-        ax.axvspan(0, x * math.sqrt(n) / n, color="C3", alpha=0.15)  # within sqrt(n) changes
-    fig.tight_layout()
-    return text, fig
+    return text, plot_sum_concentration(ns=(n,), levels=levels, band=math.sqrt(n) / n)  # within sqrt(n) changes
 
 
 def concentration_explorer(n: int = 16, levels: int = 2) -> LiveView:
-    """The widget: a slider for n and a dropdown for the number of levels; shows concentration_view."""
-    controls = {"n": W.IntSlider(value=n, min=4, max=128, step=4, description="n"),
+    """The widget: a slider for n (redraws on release: each n is an exact distribution of the sum) and a dropdown
+    for the number of levels; shows concentration_view."""
+    controls = {"n": W.IntSlider(value=n, min=4, max=128, step=4, description="n", continuous_update=False),
                 "levels": W.Dropdown(options=[2, 3, 4, 16], value=levels, description="levels L")}
     return LiveView(concentration_view, controls)

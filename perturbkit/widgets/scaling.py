@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from ..budgets import format_p
 from ..checks import check_p
 from ..plotting.scaling import plot_scaling
 from ..scaling import slope_table
-from .live import LiveView
-from .spaces import P_OPTIONS
+from .live import LiveView, p_dropdown
 
 
 def scaling_view(p: float, classifier: str, results: dict) -> tuple[str, Figure | None]:
@@ -33,19 +31,14 @@ def scaling_view(p: float, classifier: str, results: dict) -> tuple[str, Figure 
     reference = next(iter(results))
     if classifier != reference and p in results[reference]:
         shown.append(results[reference][p])
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    plot_scaling(shown, ax=ax, title=f"{classifier}, p = {format_p(p)}")
-    fig.tight_layout()
     text = slope_table(shown) + "\n\n" + curves[p].describe()
-    return text, fig
+    return text, plot_scaling(shown, title=f"{classifier}, p = {format_p(p)}")
 
 
 def scaling_explorer(results: dict, p: float = 2.0) -> LiveView:
     """The widget: a dropdown for p, a dropdown for the classifier; shows scaling_view's text and figure."""
-    ps = next(iter(results.values())).keys()
-    options = [(name, value) for name, value in P_OPTIONS if value in ps]
     controls = {
-        "p": W.Dropdown(options=options, value=p, description="p"),
+        "p": p_dropdown(p, ps=next(iter(results.values())).keys()),
         "classifier": W.Dropdown(options=list(results), value=next(iter(results)), description="classifier"),
     }
     return LiveView(lambda p, classifier: scaling_view(p, classifier, results), controls)

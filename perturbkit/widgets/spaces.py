@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
 from ..budgets import space_numbers
 from ..checks import check_images, check_int
 from ..data import quantize, resize
-from ..plotting.images import show_image
+from ..plotting.images import image_grid
 from ..spaces import ImageSpace
-from .live import LiveView
-
-P_OPTIONS = [("0 (changed entries)", 0.0), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("inf", math.inf)]
+from .live import LiveView, p_dropdown
 
 
 def explorer_view(n: int, levels: int, channels: int, p: float, digit: torch.Tensor | None = None,
@@ -31,23 +26,20 @@ def explorer_view(n: int, levels: int, channels: int, p: float, digit: torch.Ten
         if digit.shape[0] != 1:
             raise ValueError(f"digit must be one grey image (1, h, w), got shape {tuple(digit.shape)}")
     img = space.sample(1, generator=torch.Generator().manual_seed(seed))[0]
-    panels = [(img, "a uniformly random image")]
+    panels, titles = [img], ["a uniformly random image"]
     if digit is not None:
-        d = quantize(resize(digit[None], n), levels)[0]
-        panels.append((d.expand(channels, n, n), "a digit, resized and quantised"))
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 2.8), squeeze=False)
-    for ax, (im, title) in zip(axes[0], panels):
-        show_image(ax, im, title)
-    fig.tight_layout()
-    return numbers.describe(), fig
+        panels.append(quantize(resize(digit[None], n), levels)[0].expand(channels, n, n))
+        titles.append("a digit, resized and quantised")
+    return numbers.describe(), image_grid(torch.stack(panels), titles, ncols=len(panels), size=2.6)
 
 
 def space_explorer(digit: torch.Tensor | None = None) -> LiveView:
-    """The widget: sliders for n and L, dropdowns for q and p; it shows explorer_view's text and figure."""
+    """The widget: sliders for n and L (redraw on release: each position draws two images), dropdowns for q and p;
+    it shows explorer_view's text and figure."""
     controls = {
-        "n": W.IntSlider(value=8, min=2, max=64, step=1, description="n"),
-        "levels": W.IntSlider(value=2, min=2, max=256, step=1, description="levels L"),
+        "n": W.IntSlider(value=8, min=2, max=64, step=1, description="n", continuous_update=False),
+        "levels": W.IntSlider(value=2, min=2, max=256, step=1, description="levels L", continuous_update=False),
         "channels": W.Dropdown(options=[1, 3], value=1, description="channels q"),
-        "p": W.Dropdown(options=P_OPTIONS, value=2.0, description="p"),
+        "p": p_dropdown(2.0),
     }
     return LiveView(lambda **v: explorer_view(**v, digit=digit), controls)

@@ -1,10 +1,10 @@
 """Argument checks: the one validation module of perturbkit, used at every public function's boundary.
 
 Each error names the argument, the value and what is allowed. Learners may use these checks in their own code.
-Numbers: ``check_int``, ``check_real``, ``check_bool``, ``check_p``, ``check_radii``. Tensors: ``check_tensor``,
-``check_finite``, ``check_unit``, ``check_images``, ``check_lattice``, ``check_labels``, ``check_same_length``,
-``check_nonempty``. Models and devices: ``check_device``, ``check_model``, ``check_model_device``, ``check_data``.
-Memory: ``available_bytes``, ``check_memory``, ``check_space_memory``.
+Numbers: ``check_int``, ``check_real``, ``check_bool``, ``check_p``, ``check_radii``; radii and budgets:
+``check_eps``. Tensors: ``check_tensor``, ``check_finite``, ``check_unit``, ``check_images``, ``check_lattice``,
+``check_labels``, ``check_same_length``, ``check_nonempty``. Models and devices: ``check_device``, ``check_model``,
+``check_model_device``, ``check_data``. Memory: ``available_bytes``, ``check_memory``, ``check_space_memory``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import torch
 
 __all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "check_choice", "check_tensor",
            "check_finite", "check_unit", "check_images", "check_lattice", "check_labels", "check_same_length",
-           "check_nonempty", "check_per_sample", "check_device", "check_model", "check_model_device", "model_device",
-           "check_data", "available_bytes", "check_memory", "check_space_memory"]
+           "check_nonempty", "check_per_sample", "check_eps", "check_device", "check_model", "check_model_device",
+           "model_device", "check_data", "available_bytes", "check_memory", "check_space_memory"]
 
 
 def _describe(value) -> str:
@@ -391,3 +391,25 @@ def check_per_sample(name: str, value, k: int, dtype=torch.float32, device=None,
             raise ValueError(f"{name} must be {'finite and ' if finite else ''}>= 0 (and not NaN), got values in "
                              f"[{float(e.min())}, {float(e.max())}]")
     return e.clone()
+
+
+def check_eps(eps, like: torch.Tensor | None = None, name: str = "eps", finite: bool = True, integer: bool = False,
+              maximum: float | None = None, positive: bool = False,
+              number: bool = False) -> torch.Tensor | np.ndarray | float:
+    """A radius (perturbation budget, in intensity units or changed entries): the one check of every radius.
+
+    With ``like`` (a batch (k, ...)): a number or one per sample, as a (k,) tensor of like's dtype on its device.
+    Without: a number or a sequence of radii as a float64 NumPy array (0-d for a number), or with ``number`` one
+    number as a float. Radii are >= 0 (> 0 with ``positive``) and not NaN, finite unless ``finite=False`` (inf: no
+    constraint), whole with ``integer`` and at most ``maximum`` when given.
+    """
+    if like is not None:
+        e = check_per_sample(name, eps, like.shape[0], like.dtype, like.device, finite=finite)
+    else:
+        if number and not isinstance(eps, (str, bytes)) and eps is not None and np.ndim(eps) != 0:
+            raise TypeError(f"{name} must be a number, got {_describe(eps)}")
+        e = check_radii(name, eps, integer=integer, finite=finite)
+    if (maximum is not None and bool((e > maximum).any())) or (positive and bool((e == 0).any())):
+        span = ("(0, " if positive else "[0, ") + ("inf)" if maximum is None else f"{maximum:g}]")
+        raise ValueError(f"{name} must be a number in {span}{'' if number else ' (each)'}, got {_describe(eps)}")
+    return float(e) if number else e

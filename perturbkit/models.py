@@ -161,12 +161,27 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.
     return _predict(model, x, batch_size)
 
 
+def run_device(model, x: torch.Tensor) -> torch.device:
+    """Where ``model`` runs: the device of its parameters (or buffers), else x's (no tensors, or a function)."""
+    owned = next(model.parameters(), next(model.buffers(), None)) if isinstance(model, nn.Module) else None
+    return owned.device if owned is not None else x.device
+
+
 @torch.no_grad()
-def _predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
-    """predict without the argument checks (for callers that made them already)."""
-    model.eval()
-    out = [model(x[s:s + batch_size]).argmax(dim=1) for s in range(0, x.shape[0], batch_size)]
-    return torch.cat(out) if out else torch.empty(0, dtype=torch.int64, device=x.device)
+def _predict(model, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """predict without the argument checks (for callers that made them already): the one batched arg-max.
+
+    ``model`` is a module (put in eval mode; batches go to its device, labels come back to x's) or a callable;
+    outputs (k, classes) give their arg-max, outputs (k,) are taken as labels.
+    """
+    if isinstance(model, nn.Module):
+        model.eval()
+    dev = run_device(model, x)
+    out = []
+    for s in range(0, x.shape[0], batch_size):
+        o = model(x[s:s + batch_size].to(dev))
+        out.append(o.argmax(dim=1) if o.dim() == 2 else o.long())
+    return torch.cat(out).to(x.device) if out else torch.empty(0, dtype=torch.int64, device=x.device)
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1024) -> float:

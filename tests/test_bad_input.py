@@ -16,7 +16,6 @@ import pytest
 import torch
 
 from perturbkit import (
-    alignment,
     attacks,
     bitdepth,
     bounds,
@@ -31,18 +30,20 @@ from perturbkit import (
     models,
     natural,
     neighbours,
+    norm_share,
     norms,
     optimality,
     robust_training,
     scaling,
     spaces,
+    sum_classifier,
 )
-from perturbkit.plotting import alignment as p_alignment
 from perturbkit.plotting import attacks as p_attacks
 from perturbkit.plotting import flip as p_flip
 from perturbkit.plotting import images as p_images
 from perturbkit.plotting import norms as p_norms
 from perturbkit.plotting import optimality as p_optimality
+from perturbkit.plotting import perturbations as p_perturbations
 from perturbkit.plotting import scaling as p_scaling
 from perturbkit.widgets import attacks as w_attacks
 from perturbkit.widgets import census as w_census
@@ -103,6 +104,8 @@ TABLE = {
         (lambda: census.robust_share(LAB, R.clone().index_fill_(0, torch.tensor([0]), math.nan), [0, 1]), ValueError,
          ["r", "nan"]),
         (lambda: census.robust_share(LAB, R, "1"), TypeError, ["t"]),
+        (lambda: census.robust_share(None, torch.empty(0), [0.5]), ValueError, ["r", "empty"]),
+        (lambda: census.robust_share(None, torch.tensor([math.nan]), [0.5]), ValueError, ["r", "nan"]),
         (lambda: census.robustness(LAB[:3], S, 0), ValueError, ["labels"]),
         (lambda: census.label_space(classifiers.sum_threshold, spaces.ImageSpace(8)), MemoryError,
          ["bytes", "available"]),
@@ -175,7 +178,14 @@ TABLE = {
         (lambda: attacks.pgd(MLP, X, Y, math.inf, 0.1, random_start="yes"), TypeError, ["random_start"]),
         (lambda: attacks.fgsm(MLP, X, Y, 0.1, p=3), ValueError, ["p"]),
         (lambda: attacks.sparse_attack(MLP, X, Y, per_step=0), ValueError, ["per_step"]),
-        (lambda: attacks.sum_classifier_minimal(X * 3, 2), ValueError, ["x"]),
+    ],
+    "sum_classifier": [
+        (lambda: sum_classifier.minimal(X * 3, 2), ValueError, ["images", "[0, 1]"]),
+        (lambda: sum_classifier.labels(X, levels=1), ValueError, ["levels"]),
+        (lambda: sum_classifier.space_labels(4), TypeError, ["space"]),
+        (lambda: sum_classifier.level_sum_pmf(0), ValueError, ["N"]),
+        (lambda: sum_classifier.random_level_counts(4, device=NO_CUDA), RuntimeError, ["device"]),
+        (lambda: sum_classifier.sum_robustness(4, 2, samples=0), ValueError, ["samples"]),
     ],
     "robust_training": [
         (lambda: robust_training.fgsm_rs_train(MLP, (X, Y), "0.1", epochs=1, progress=False), TypeError, ["eps"]),
@@ -224,19 +234,14 @@ TABLE = {
         (lambda: optimality.near_boundary_share(4, 1, levels=1), ValueError, ["levels"]),
         (lambda: optimality.hamming_ball(2, level=math.nan), ValueError, ["level"]),
         (lambda: optimality.hamming_ball(2)(X * 9), ValueError, ["images"]),
-        (lambda: optimality.level_sum_pmf(0), ValueError, ["N"]),
     ],
     "scaling": [
         (lambda: scaling.fit_slope([4, 8, 16], [1.0, math.inf, 3.0]), ValueError, ["values", "finite"]),
         (lambda: scaling.fit_slope([4, 8], [1.0]), ValueError, ["ns", "values"]),
         (lambda: scaling.fit_slope([4, 8], ["a", "b"]), TypeError, ["values"]),
-        (lambda: scaling.random_level_counts(4, device=NO_CUDA), RuntimeError, ["device"]),
-        (lambda: scaling.sum_robustness(4, 2, samples=0), ValueError, ["samples"]),
         (lambda: scaling.scaling_curve([4, 8], [[1.0], []], 2), ValueError, ["values"]),
     ],
     "bitdepth": [
-        (lambda: bitdepth.share_above(torch.empty(0), [0.5]), ValueError, ["values", "empty"]),
-        (lambda: bitdepth.share_above(torch.tensor([math.nan]), [0.5]), ValueError, ["values", "nan"]),
         (lambda: bitdepth.cube_sum_share(-1), ValueError, ["r"]),
         (lambda: bitdepth.cube_bound_two_classes("1"), TypeError, ["r"]),
         (lambda: bitdepth.census_by_levels(2, [1], classifiers.sum_threshold), ValueError, ["levels"]),
@@ -252,9 +257,9 @@ TABLE = {
         (lambda: budgets.budget_curves([], [2]), ValueError, ["ns"]),
         (lambda: budgets.log10_size(4), TypeError, ["space"]),
     ],
-    "alignment": [
-        (lambda: alignment.top_share(D, 0), ValueError, ["k"]),
-        (lambda: alignment.top_share(D, 99), ValueError, ["k"]),
+    "norm_share": [
+        (lambda: norm_share.top_share(D, 0), ValueError, ["k"]),
+        (lambda: norm_share.top_share(D, 99), ValueError, ["k"]),
     ],
     "plotting": [
         (lambda: p_images.show_image(_ax(), torch.rand(2, 4, 4)), ValueError, ["img", "shape"]),
@@ -266,7 +271,7 @@ TABLE = {
         (lambda: p_attacks.robustness_curves({}), ValueError, ["curves"]),
         (lambda: p_scaling.plot_scaling([]), ValueError, ["curves"]),
         (lambda: p_optimality.plot_sum_concentration(ns=(), levels=2), ValueError, ["ns"]),
-        (lambda: p_alignment.perturbation_rows(X[:2], {"m": X[:3]}), ValueError, ["results"]),
+        (lambda: p_perturbations.perturbation_rows(X[:2], {"m": X[:3]}), ValueError, ["results"]),
     ],
     "widgets": [
         (lambda: w_hamming.neighbourhood_view(-1), ValueError, ["t"]),

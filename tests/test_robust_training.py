@@ -3,8 +3,8 @@ import math
 import pytest
 import torch
 
-from perturbkit.alignment import top_share
 from perturbkit.models import MLP, SmallCNN, accuracy, train
+from perturbkit.norm_share import top_share
 from perturbkit.robust_training import fgsm_rs_train, robust_accuracy
 
 

@@ -8,7 +8,5 @@ from .gradient import fgsm, pgd
 from .lattice import to_lattice
 from .minimal import MinimalResult, minimal_perturbation
 from .sparse import sparse_attack
-from .sum_exact import sum_classifier_labels, sum_classifier_minimal
 
-__all__ = ["fgsm", "pgd", "minimal_perturbation", "MinimalResult", "sparse_attack", "to_lattice",
-           "sum_classifier_labels", "sum_classifier_minimal"]
+__all__ = ["fgsm", "pgd", "minimal_perturbation", "MinimalResult", "sparse_attack", "to_lattice"]

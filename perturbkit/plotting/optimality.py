@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ..checks import check_int, check_radii
-from ..optimality import level_sum_pmf
+from ..sum_classifier import level_sum_pmf
 
 
 def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, ax=None) -> Axes:

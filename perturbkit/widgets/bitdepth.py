@@ -8,9 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..bitdepth import cube_bound_two_classes, cube_sum_share, share_above
+from ..bitdepth import cube_bound_two_classes, cube_sum_share
+from ..census import robust_share
 from ..checks import check_int
-from ..scaling import sum_robustness
+from ..sum_classifier import sum_robustness
 from .live import LiveView
 
 
@@ -28,7 +29,7 @@ def bitdepth_view(bits: int, n: int, samples: int = 2000, seed: int = 0) -> tupl
             f"  l0 robustness {float(l0.median()):.0f} pixels (l0 / n = {float(l0.median()) / n:.3f})")
     r = np.linspace(0, 2.5, 101)
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.plot(r, share_above(l2, r), lw=2, label=f"sum classifier, L = {L}, n = {n} (exact, sampled)")
+    ax.plot(r, robust_share(None, l2, r).robust[0], lw=2, label=f"sum classifier, L = {L}, n = {n} (exact, sampled)")
     ax.plot(r, cube_sum_share(r), ":", color="C1", label="sum classifier in the cube: 2Φ(-√12 r)")
     ax.plot(r, cube_bound_two_classes(r), "--", color="k", label="cube bound (course): 2Φ(-√(2π) r)")
     ax.set_xlabel("r (l2)")

@@ -20,8 +20,8 @@ from collections.abc import Callable
 import torch
 
 from . import sum_classifier
-from .checks import check_images, check_int, check_model
-from .models import _predict, run_device
+from .checks import check_images, check_int, check_model, model_device
+from .models import _predict
 
 # Whole-space labelling without images. A reference classifier's label is a function of a sum over entries of a
 # per-entry value, so the labels of all L**N images, in index order, come from N broadcast additions
@@ -165,7 +165,7 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[tor
         if images.shape[0] == 0:
             return torch.empty(0, dtype=torch.int64, device=images.device)
         # one image on the model's device: a model that does not fit fails clearly
-        check_model(model, images[:1].to(run_device(model, images)), "images")
+        check_model(model, images[:1].to(model_device(model, images.device)), "images")
         return _predict(model, images, batch_size)
 
     classify.__name__ = classify.__qualname__ = f"from_model({type(model).__name__})"

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .checks import check_bool, check_data, check_finite, check_int, check_model, check_real
+from .checks import check_bool, check_data, check_finite, check_int, check_model, check_real, model_device
 
 
 @contextlib.contextmanager
@@ -161,12 +161,6 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.
     return _predict(model, x, batch_size)
 
 
-def run_device(model, x: torch.Tensor) -> torch.device:
-    """Where ``model`` runs: the device of its parameters (or buffers), else x's (no tensors, or a function)."""
-    owned = next(model.parameters(), next(model.buffers(), None)) if isinstance(model, nn.Module) else None
-    return owned.device if owned is not None else x.device
-
-
 @torch.no_grad()
 def _predict(model, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
     """predict without the argument checks (for callers that made them already): the one batched arg-max.
@@ -176,7 +170,7 @@ def _predict(model, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
     """
     if isinstance(model, nn.Module):
         model.eval()
-    dev = run_device(model, x)
+    dev = model_device(model, x.device)
     out = []
     for s in range(0, x.shape[0], batch_size):
         o = model(x[s:s + batch_size].to(dev))

@@ -71,6 +71,13 @@ def _existing_file() -> Path:
 
 TABLE = {
     "checks": [
+        (lambda: checks.check_eps([0.1, 0.2], number=True), TypeError, ["eps", "a number"]),
+        (lambda: checks.check_eps(0.0, positive=True, maximum=1), ValueError, ["eps", "(0, 1]"]),
+        (lambda: checks.check_eps([0.5, 2.0], name="t", maximum=1), ValueError, ["t", "[0, 1]"]),
+        (lambda: checks.check_eps(1.5, name="t", integer=True), ValueError, ["t", "whole"]),
+        (lambda: checks.check_eps(torch.ones(3), torch.zeros(2, 4)), ValueError, ["eps", "per sample"]),
+        (lambda: checks.check_eps(math.inf, torch.zeros(2, 4)), ValueError, ["eps", "finite"]),
+        (lambda: checks.check_eps(True, torch.zeros(2, 4)), TypeError, ["eps"]),
         (lambda: checks.check_real("eps", "0.1"), TypeError, ["eps", "real"]),
         (lambda: checks.check_real("eps", None), TypeError, ["eps"]),
         (lambda: checks.check_real("eps", True), TypeError, ["eps"]),
@@ -379,3 +386,12 @@ def _probe(table):
 if __name__ == "__main__":
     c, lib, s = _probe(TABLE)
     print(f"{c + lib + s} bad calls: {c} clear errors, {lib} library/unclear errors, {s} silent results")
+
+
+def test_check_eps_returns_per_sample_tensors_arrays_and_numbers():
+    like = torch.zeros(3, 2, dtype=torch.float64)
+    e = checks.check_eps(0.5, like)
+    assert e.shape == (3,) and e.dtype == torch.float64 and bool((e == 0.5).all())
+    assert bool(torch.isinf(checks.check_eps(math.inf, like, finite=False)).all())
+    assert checks.check_eps([1, 2], name="t", integer=True).tolist() == [1.0, 2.0]
+    assert checks.check_eps(np.float32(0.25), number=True) == 0.25

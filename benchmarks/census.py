@@ -22,9 +22,10 @@ import torch
 from scipy import ndimage
 
 from perturbkit import census, classifiers
-from perturbkit.bitset_census import bitset_bytes, bitset_census, sum_threshold_histogram
+from perturbkit.bitset_census import bitset_bytes, bitset_census
 from perturbkit.census import _plan, label_space, robust_share, robustness
 from perturbkit.spaces import ImageSpace
+from perturbkit.sum_classifier import binary_histogram
 
 
 def best_of(fn, repeat: int = 3) -> float:
@@ -117,7 +118,7 @@ def bitset(N: int, device="cpu") -> None:
     if device == "cuda":
         torch.cuda.reset_peak_memory_stats()
     b = bitset_census(classifiers.sum_threshold, space, device=device)
-    exact = np.array_equal(b.histogram, sum_threshold_histogram(N))
+    exact = np.array_equal(b.histogram, binary_histogram(N))
     peak = torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else peak_rss_gib()
     print(f"bit-packed census of 2^{N} = {2**N:,} images (sum threshold, both classes, {device}): "
           f"{b.seconds:.1f} s, {int(b.max_robustness.sum())} dilation rounds, planned {need / 2**30:.2f} GiB, "

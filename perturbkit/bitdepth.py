@@ -29,8 +29,8 @@ from .census import label_space, robustness
 from .checks import check_data, check_device, check_int, check_labels, check_model, check_p, check_radii
 from .data import quantize
 from .models import _predict
-from .scaling import sum_robustness
 from .spaces import ImageSpace
+from .sum_classifier import sum_robustness
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,6 @@ def sum_by_levels(ns, levels_list, p: float, samples: int = 2000, seed: int = 0,
     """Median exact d_p robustness of the sum classifier on random n-by-n images: {(n, L): median}."""
     return {(n, L): float(sum_robustness(n, p, levels=L, samples=samples, seed=seed, device=device).median())
             for n in ns for L in levels_list}
-
-
-def share_above(values: torch.Tensor, radii) -> np.ndarray:
-    """Share of ``values`` strictly greater than each radius (the robust share of the images measured)."""
-    if isinstance(values, (str, bytes)) or values is None:
-        raise TypeError(f"values must be a tensor or sequence of numbers, got {values!r}")
-    try:
-        v = torch.as_tensor(values, dtype=torch.float64).detach().cpu().reshape(-1)
-    except (TypeError, ValueError, RuntimeError) as e:
-        raise TypeError(f"values must be a tensor or sequence of numbers, got {type(values).__name__}") from e
-    if v.numel() == 0:
-        raise ValueError("values is empty: the share of no values is undefined")
-    if bool(torch.isnan(v).any()):
-        raise ValueError("values contains NaN; robustness values are >= 0 or inf")
-    v = np.sort(v.numpy())
-    radii = check_radii("radii", radii, negative_ok=True)
-    return 1.0 - np.searchsorted(v, radii, side="right") / len(v)
 
 
 def cube_bound_two_classes(r) -> np.ndarray:
@@ -137,4 +120,4 @@ def quantised_model_robustness(model, x: torch.Tensor, y: torch.Tensor, levels_l
 
 
 __all__ = ["LevelSummary", "QuantisedRobustness", "census_by_levels", "cube_bound_two_classes", "cube_sum_share",
-           "quantised_model_robustness", "share_above", "sum_by_levels"]
+           "quantised_model_robustness", "sum_by_levels"]

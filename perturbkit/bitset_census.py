@@ -34,12 +34,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from . import classifiers
+from . import classifiers, sum_classifier
 from .census import RobustShare, chunk_labels
 from .checks import available_bytes, check_bool, check_device, check_int, check_memory
 from .spaces import ImageSpace
 
-__all__ = ["BitsetCensus", "bitset_census", "bitset_bytes", "pack_bits", "popcount", "sum_threshold_histogram"]
+__all__ = ["BitsetCensus", "bitset_census", "bitset_bytes", "pack_bits", "popcount"]
 
 WORD_BITS = 64
 # M_j: the bit positions b (0..63) of a word whose bit j is clear, j = 0..5. Every M_j has bit 63 clear, so the
@@ -96,7 +96,7 @@ def _entry_sum_rule(classifier):
     """(per-level value table, decision on the sum) for the sum-type reference classifiers on binary spaces."""
     one = torch.tensor([0, 1])
     rules = {
-        classifiers.sum_threshold: (one, lambda s, N: 2 * s >= N),  # sum of entries >= N / 2
+        classifiers.sum_threshold: (one, sum_classifier.decide),  # sum of entries >= N / 2
         classifiers.majority: (torch.tensor([-1, 1]), lambda s, N: s > 0),  # more ones than zeros
         classifiers.parity: (one, lambda s, N: s % 2 == 1),
     }
@@ -329,20 +329,3 @@ def bitset_census(labels, space: ImageSpace, device=None, chunk_words: int | Non
                         robust=robust, histogram=hist, max_robustness=top, device=str(device),
                         seconds=time.perf_counter() - start_time)
 
-
-def sum_threshold_histogram(N: int) -> np.ndarray:
-    """The closed form of the sum threshold's census on {0, 1}^N: histogram (2, N+1) of r_0 for class 0 and 1.
-
-    Class 1 holds the images with s >= h = ceil(N/2) ones and needs s - h + 1 flips to leave it; class 0 holds
-    s < h and needs h - s. So class 1 has C(N, h + t - 1) images with r_0 = t and class 0 has C(N, h - t); the
-    largest robustness is N - h + 1 in class 1 and h in class 0.
-    """
-    import math
-
-    N = check_int("N", N, minimum=1)
-    h = -(-N // 2)
-    hist = np.zeros((2, N + 1), dtype=np.int64)
-    for t in range(1, N + 1):
-        hist[0, t] = math.comb(N, h - t) if h - t >= 0 else 0
-        hist[1, t] = math.comb(N, h + t - 1) if h + t - 1 <= N else 0
-    return hist

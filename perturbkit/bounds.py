@@ -13,13 +13,9 @@ import math
 import numpy as np
 from scipy import stats
 
-from .checks import check_int, check_radii
+from .checks import check_eps, check_int
 
 __all__ = ["harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound"]
-
-
-def _radii(name: str, t, integer: bool = False) -> np.ndarray:
-    return check_radii(name, t, integer=integer)
 
 
 def _out(a: np.ndarray, like) -> float | np.ndarray:
@@ -45,7 +41,7 @@ def harper_bound(N: int, t) -> float | np.ndarray:
     of radius s* (the majority classifier) reaches V(s* - t) / V(s*): the bound is off by one step of radius.
     """
     N = check_int("N", N, minimum=1)
-    a = _radii("t", t, integer=True)
+    a = check_eps(t, name="t", integer=True, finite=False)
     s = _largest_half_radius(N)
     num = stats.binom.cdf(s - a + 1, N, 0.5)
     beta = np.where(a > s, 0.0, np.minimum(1.0, num / stats.binom.cdf(s, N, 0.5)))
@@ -61,7 +57,7 @@ def hoeffding_bound(N: int, t) -> float | np.ndarray:
     2 exp(-2 (t - 1)**2 / N): with t = c * sqrt(N) changed entries, all but about 2 exp(-2 c**2) of the class move.
     """
     N = check_int("N", N, minimum=1)
-    a0 = _radii("t", t, integer=True)
+    a0 = check_eps(t, name="t", integer=True, finite=False)
     s = _largest_half_radius(N)
     a = N / 2 - s + a0 - 1
     bound = np.where(a >= 0, np.exp(-2 * np.maximum(a, 0) ** 2 / N) / stats.binom.cdf(s, N, 0.5), 1.0)
@@ -81,7 +77,7 @@ def concentration_bound(N: int, t) -> float | np.ndarray:
     instead sharpens t to t + 1.) The bound does not depend on the number of levels.
     """
     N = check_int("N", N, minimum=1)
-    a = _radii("t", t)
+    a = check_eps(t, name="t", finite=False)
     x = a * math.sqrt(2 / N) - math.sqrt(math.log(2))
     bound = np.where(x >= 0, np.minimum(0.5, np.exp(-np.maximum(x, 0) ** 2)), 0.5)
     return _out(bound, t)
@@ -97,5 +93,5 @@ def cube_l2_bound(r) -> float | np.ndarray:
     B's s-neighbourhood is <= 1/2. The Gaussian isoperimetric inequality says it is >= Phi(Phi^-1(gamma(B)) + s);
     so Phi^-1(mu(A)) + s <= 0. Free of N: dimension-free, unlike the lattice bounds.
     """
-    a = _radii("r", r)
+    a = check_eps(r, name="r", finite=False)
     return _out(stats.norm.cdf(-math.sqrt(2 * math.pi) * a), r)

@@ -336,19 +336,25 @@ class RobustShare:
         return self.robust * self.space_share[:, None]
 
 
-def robust_share(labels: torch.Tensor, r: torch.Tensor, t) -> RobustShare:
+def robust_share(labels: torch.Tensor | None, r: torch.Tensor, t) -> RobustShare:
     """Per class: its share of the space and the share of its images with r > t, for every radius in ``t``.
 
     ``labels`` (uint8) and ``r`` (from :func:`robustness`) have one value per image; ``t`` is a number or a 1-D
-    sequence of radii in the units of ``r``. Costs one bucketize and one bincount over the space.
+    sequence of radii in the units of ``r``. ``labels=None`` puts every value of ``r`` in one class 0 (a sample of
+    robustness values, e.g. :func:`perturbkit.sum_classifier.sum_robustness`): ``robust[0]`` is then the share of
+    the sample above each radius. Costs one bucketize and one bincount over the values.
     """
-    if not isinstance(labels, torch.Tensor) or labels.dtype != torch.uint8:
-        raise TypeError(f"labels must be a uint8 torch.Tensor (from label_space), got "
-                        f"{getattr(labels, 'dtype', type(labels).__name__)}")
     if not isinstance(r, torch.Tensor) or not r.is_floating_point():
         raise TypeError(f"r must be a floating torch.Tensor (from robustness), got "
                         f"{getattr(r, 'dtype', type(r).__name__)}")
+    if labels is None:
+        labels = torch.zeros(r.shape, dtype=torch.uint8, device=r.device)
+    if not isinstance(labels, torch.Tensor) or labels.dtype != torch.uint8:
+        raise TypeError(f"labels must be a uint8 torch.Tensor (from label_space) or None, got "
+                        f"{getattr(labels, 'dtype', type(labels).__name__)}")
     labels, r = labels.reshape(-1), r.reshape(-1)
+    if r.numel() == 0:
+        raise ValueError("r is empty: the share of no values is undefined")
     if labels.numel() != r.numel():
         raise ValueError(f"labels and r must have one value per image each, got {labels.numel()} and {r.numel()}")
     if labels.device != r.device:

@@ -1,10 +1,10 @@
 """Argument checks: the one validation module of perturbkit, used at every public function's boundary.
 
 Each error names the argument, the value and what is allowed. Learners may use these checks in their own code.
-Numbers: ``check_int``, ``check_real``, ``check_bool``, ``check_p``, ``check_radii``. Tensors: ``check_tensor``,
-``check_finite``, ``check_unit``, ``check_images``, ``check_lattice``, ``check_labels``, ``check_same_length``,
-``check_nonempty``. Models and devices: ``check_device``, ``check_model``, ``check_model_device``, ``check_data``.
-Memory: ``available_bytes``, ``check_memory``, ``check_space_memory``.
+Numbers: ``check_int``, ``check_real``, ``check_bool``, ``check_p``, ``check_radii``; radii and budgets:
+``check_eps``. Tensors: ``check_tensor``, ``check_finite``, ``check_unit``, ``check_images``, ``check_lattice``,
+``check_labels``, ``check_same_length``, ``check_nonempty``. Models and devices: ``check_device``, ``check_model``,
+``check_model_device``, ``check_data``. Memory: ``available_bytes``, ``check_memory``, ``check_space_memory``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import torch
 
 __all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "check_choice", "check_tensor",
            "check_finite", "check_unit", "check_images", "check_lattice", "check_labels", "check_same_length",
-           "check_nonempty", "check_per_sample", "check_device", "check_model", "check_model_device", "model_device",
-           "check_data", "available_bytes", "check_memory", "check_space_memory"]
+           "check_nonempty", "check_eps", "check_device", "check_model", "check_model_device",
+           "model_device", "check_data", "available_bytes", "check_memory", "check_space_memory"]
 
 
 def _describe(value) -> str:
@@ -264,14 +264,14 @@ def check_device(device, name: str = "device") -> torch.device | None:
     return d
 
 
-def model_device(model) -> torch.device:
-    """The device of the model's parameters (CPU for a model without parameters or a plain function)."""
+def model_device(model, default: torch.device | None = None) -> torch.device:
+    """The device of the model's parameters (``default`` or the CPU for a model without tensors or a function)."""
     if isinstance(model, torch.nn.Module):
         for t in model.parameters():
             return t.device
         for t in model.buffers():
             return t.device
-    return torch.device("cpu")
+    return torch.device("cpu") if default is None else default
 
 
 def check_model_device(model, x: torch.Tensor) -> None:
@@ -369,25 +369,41 @@ def check_space_memory(space, bytes_per_image: int | float, device, what: str, a
     check_memory(int(math.ceil(space.size * bytes_per_image)), device, what, available)
 
 
-def check_per_sample(name: str, value, k: int, dtype=torch.float32, device=None, finite: bool = True) -> torch.Tensor:
-    """A number or one number per sample as a (k,) tensor of ``dtype`` on ``device``: each >= 0, no NaN (and finite
-    unless ``finite=False``). NumPy numbers and arrays are accepted; str, None and bool are TypeErrors."""
-    if value is None or isinstance(value, (str, bytes, bool, np.bool_)) or not isinstance(
-            value, (numbers.Real, torch.Tensor, np.ndarray, list, tuple)):
-        raise TypeError(f"{name} must be a number or one number per sample, got {_describe(value)}")
-    if isinstance(value, torch.Tensor) and (value.dtype == torch.bool or value.is_complex()):
-        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
-    try:
-        e = torch.as_tensor(value, dtype=dtype, device=device)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise TypeError(f"{name} must be a number or one number per sample, got {_describe(value)}") from err
-    if e.dim() == 0:
-        e = e.expand(k)
-    if e.dim() != 1 or e.shape[0] != k:
-        raise ValueError(f"{name} must be a number or have one value per sample ({k}), got shape {tuple(e.shape)}")
-    if e.numel():
+def check_eps(eps, like: torch.Tensor | None = None, name: str = "eps", finite: bool = True, integer: bool = False,
+              maximum: float | None = None, positive: bool = False,
+              number: bool = False) -> torch.Tensor | np.ndarray | float:
+    """A radius (perturbation budget, in intensity units or changed entries): the one check of every radius.
+
+    With ``like`` (a batch (k, ...)): a number or one per sample, as a (k,) tensor of like's dtype on its device.
+    Without: a number or a sequence of radii as a float64 NumPy array (0-d for a number), or with ``number`` one
+    number as a float. Radii are >= 0 (> 0 with ``positive``) and not NaN, finite unless ``finite=False`` (inf: no
+    constraint), whole with ``integer`` and at most ``maximum`` when given. NumPy numbers and arrays are accepted;
+    str, None and bool are TypeErrors.
+    """
+    if like is None:
+        if number and not isinstance(eps, (str, bytes)) and eps is not None and np.ndim(eps) != 0:
+            raise TypeError(f"{name} must be a number, got {_describe(eps)}")
+        e = check_radii(name, eps, integer=integer, finite=finite)
+    else:
+        k = like.shape[0]
+        if eps is None or isinstance(eps, (str, bytes, bool, np.bool_)) or not isinstance(
+                eps, (numbers.Real, torch.Tensor, np.ndarray, list, tuple)):
+            raise TypeError(f"{name} must be a number or one number per sample, got {_describe(eps)}")
+        if isinstance(eps, torch.Tensor) and (eps.dtype == torch.bool or eps.is_complex()):
+            raise TypeError(f"{name} must hold real numbers, got dtype {eps.dtype}")
+        try:
+            e = torch.as_tensor(eps, dtype=like.dtype, device=like.device)
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise TypeError(f"{name} must be a number or one number per sample, got {_describe(eps)}") from err
+        e = e.expand(k) if e.dim() == 0 else e
+        if e.dim() != 1 or e.shape[0] != k:
+            raise ValueError(f"{name} must be a number or have one value per sample ({k}), got shape {tuple(e.shape)}")
         bad = torch.isnan(e) | (e < 0) | (torch.isinf(e) if finite else torch.zeros_like(e, dtype=torch.bool))
-        if bool(bad.any()):
+        if e.numel() and bool(bad.any()):
             raise ValueError(f"{name} must be {'finite and ' if finite else ''}>= 0 (and not NaN), got values in "
                              f"[{float(e.min())}, {float(e.max())}]")
-    return e.clone()
+        e = e.clone()
+    if (maximum is not None and bool((e > maximum).any())) or (positive and bool((e == 0).any())):
+        span = ("(0, " if positive else "[0, ") + ("inf)" if maximum is None else f"{maximum:g}]")
+        raise ValueError(f"{name} must be a number in {span}{'' if number else ' (each)'}, got {_describe(eps)}")
+    return float(e) if number else e

@@ -4,7 +4,8 @@ They work on any ImageSpace (any n, channels, levels) and on the device of their
 device. Each is a deterministic function of the image alone (never of its position in a batch), so
 :func:`perturbkit.census.label_space` can label a whole space with them chunk by chunk.
 
-* :func:`sum_threshold` - the paper's Algorithm 1: label 1 when the sum of all entries is at least half its maximum;
+* :func:`sum_threshold` - the paper's Algorithm 1 (:mod:`perturbkit.sum_classifier`): label 1 when the sum of all
+  entries is at least half its maximum;
 * :func:`majority` - each entry votes for the end (0 or 1) it is closer to; label 1 when strictly more vote for 1;
 * :func:`parity` - parity of the number of entries above 1/2 (on binary images every neighbour flips the label);
 * :func:`first_pixel` - label 1 when entry 0 (channel 0, row 0, column 0) is at least 1/2;
@@ -18,7 +19,9 @@ from collections.abc import Callable
 
 import torch
 
-from .checks import check_images, check_int, check_model
+from . import sum_classifier
+from .checks import check_images, check_int, check_model, model_device
+from .models import _predict
 
 # Whole-space labelling without images. A reference classifier's label is a function of a sum over entries of a
 # per-entry value, so the labels of all L**N images, in index order, come from N broadcast additions
@@ -55,19 +58,13 @@ def _flat(images: torch.Tensor, name: str = "images") -> torch.Tensor:
 
 
 def sum_threshold(images: torch.Tensor) -> torch.Tensor:
-    """The paper's Algorithm 1: label 1 when the sum of all N entries is >= N/2 (half its maximum), else 0."""
-    x = _flat(images)
-    # float32 sums of lattice values can be off by a rounding error near the threshold: compare with a margin far
-    # below the smallest possible gap (one level step is >= 1/255 for the spaces we enumerate).
-    return (x.sum(dim=1, dtype=torch.float64) >= x.shape[1] / 2 - 1e-6).to(torch.int64)
+    """The paper's Algorithm 1: label 1 when the sum of all N entries is >= N/2 (half its maximum), else 0.
+
+    :func:`perturbkit.sum_classifier.labels` without the lattice (float64 sum, margin TOLERANCE below N/2)."""
+    return sum_classifier.labels(images)
 
 
-def _sum_threshold_space(space, device=None) -> torch.Tensor:
-    s = _entry_sums(space, lambda i: _levels(space), torch.int32, device)
-    return (2 * s >= space.num_entries * (space.levels - 1)).to(torch.uint8)
-
-
-sum_threshold.whole_space = _sum_threshold_space
+sum_threshold.whole_space = sum_classifier.space_labels
 
 
 def majority(images: torch.Tensor) -> torch.Tensor:
@@ -167,18 +164,9 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[tor
         _flat(images)
         if images.shape[0] == 0:
             return torch.empty(0, dtype=torch.int64, device=images.device)
-        model.eval()
-        params = next(iter(model.parameters()), None)
-        dev = params.device if params is not None else images.device
-        check_model(model, images[:1].to(dev), "images")  # one image: a model that does not fit fails clearly
-        out = []
-        with torch.inference_mode():
-            for start in range(0, images.shape[0], batch_size):
-                scores = model(images[start:start + batch_size].to(dev))
-                if scores.dim() != 2:
-                    raise ValueError(f"model must return scores of shape (k, classes), got {tuple(scores.shape)}")
-                out.append(scores.argmax(dim=1))
-        return torch.cat(out).to(images.device)
+        # one image on the model's device: a model that does not fit fails clearly
+        check_model(model, images[:1].to(model_device(model, images.device)), "images")
+        return _predict(model, images, batch_size)
 
     classify.__name__ = classify.__qualname__ = f"from_model({type(model).__name__})"
     layers = list(getattr(model, "net", model).children()) if isinstance(getattr(model, "net", model),

@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 
 from .checks import check_bool, check_images, check_int, check_model
+from .models import _predict
 
 ORDERS = ("random", "raster")
 
@@ -68,11 +69,7 @@ def classifier_flip(model, path: torch.Tensor, start_label: int,
     start_label = check_int("start_label", start_label, minimum=0,
                             maximum=None if classes is None else classes - 1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    labels = []
-    for i in range(0, path.shape[0], batch_size):
-        out = model(path[i:i + batch_size])
-        labels.append(out.argmax(dim=1) if out.dim() == 2 else out.long())
-    labels = torch.cat(labels)
+    labels = _predict(model, path, batch_size)
     off = torch.nonzero(labels != start_label).reshape(-1)
     return (int(off[0]) if off.numel() else None), labels
 

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .checks import check_bool, check_data, check_finite, check_int, check_model, check_real
+from .checks import check_bool, check_data, check_finite, check_int, check_model, check_real, model_device
 
 
 @contextlib.contextmanager
@@ -163,11 +163,20 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.
 
 
 @torch.no_grad()
-def _predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
-    """predict without the argument checks (for callers that made them already)."""
-    model.eval()
-    out = [model(x[s:s + batch_size]).argmax(dim=1) for s in range(0, x.shape[0], batch_size)]
-    return torch.cat(out) if out else torch.empty(0, dtype=torch.int64, device=x.device)
+def _predict(model, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """predict without the argument checks (for callers that made them already): the one batched arg-max.
+
+    ``model`` is a module (put in eval mode; batches go to its device, labels come back to x's) or a callable;
+    outputs (k, classes) give their arg-max, outputs (k,) are taken as labels.
+    """
+    if isinstance(model, nn.Module):
+        model.eval()
+    dev = model_device(model, x.device)
+    out = []
+    for s in range(0, x.shape[0], batch_size):
+        o = model(x[s:s + batch_size].to(dev))
+        out.append(o.argmax(dim=1) if o.dim() == 2 else o.long())
+    return torch.cat(out).to(x.device) if out else torch.empty(0, dtype=torch.int64, device=x.device)
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1024) -> float:

@@ -16,6 +16,7 @@ import torch
 from .budgets import format_p
 from .checks import check_images, check_int, check_labels, check_model, check_p
 from .data import quantize, resize
+from .models import _predict
 from .neighbours import within_between
 from .spaces import ImageSpace
 
@@ -29,8 +30,7 @@ def label_shares(model, images: torch.Tensor, classes: int, batch_size: int = 10
     if outputs != classes:
         raise ValueError(f"classes must be the model's number of outputs ({outputs}), got {classes}")
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    labels = torch.cat([model(images[s:s + batch_size]).argmax(dim=1) for s in range(0, images.shape[0], batch_size)])
-    return torch.bincount(labels, minlength=classes).double() / images.shape[0]
+    return torch.bincount(_predict(model, images, batch_size), minlength=classes).double() / images.shape[0]
 
 
 def share_of_space(count: int, space: ImageSpace) -> float:

@@ -17,7 +17,7 @@ import math
 
 import torch
 
-from .checks import check_finite, check_p, check_per_sample
+from .checks import check_eps, check_finite, check_p
 
 PROJECTABLE = (0.0, 1.0, 2.0, math.inf)
 
@@ -50,11 +50,6 @@ def distance(x: torch.Tensor, y: torch.Tensor, p: float) -> torch.Tensor:
     if x.device != y.device:
         raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
     return size(x - y, p)
-
-
-def _per_sample(eps, d: torch.Tensor) -> torch.Tensor:
-    """``eps`` as a (k, 1) tensor on d's device and dtype, checked to be >= 0 and not NaN (inf: no constraint)."""
-    return check_per_sample("eps", eps, d.shape[0], d.dtype, d.device, finite=False)[:, None]
 
 
 def _project_l1(d: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
@@ -94,7 +89,7 @@ def project(delta: torch.Tensor, p: float, eps) -> torch.Tensor:
     if p not in PROJECTABLE:
         raise ValueError(f"project supports p in {{0, 1, 2, inf}}, got p={p}")
     d = _batched("delta", delta)
-    e = _per_sample(eps, d)
+    e = check_eps(eps, d, finite=False)[:, None]  # (k, 1); inf: no constraint
     if p == math.inf:
         out = torch.maximum(torch.minimum(d, e), -e)
     elif p == 2:

@@ -4,8 +4,8 @@ For a uniformly random image on L levels the sum of its N entries (in level step
 uniform on 0..K with K = L - 1) has mean N*K/2 and standard deviation sqrt(N*(L**2 - 1)/12), i.e. Theta(n). One
 changed entry moves s by at most K. So an image whose sum is more than t*K steps from the threshold needs more than
 t changed entries: only the images with a sum within t*K of the threshold can leave their class with t changes.
-This module computes that share exactly (the distribution of s is an N-fold convolution) and provides the Hamming
-ball classifiers the lesson compares with. Pure NumPy/SciPy on the CPU; classifiers run on the images' device.
+This module computes that share exactly (from :func:`perturbkit.sum_classifier.level_sum_pmf`) and provides the
+Hamming ball classifiers the lesson compares with. Pure NumPy/SciPy on the CPU; classifiers run on the images' device.
 """
 
 from __future__ import annotations
@@ -14,39 +14,10 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
-from scipy.signal import fftconvolve
 from scipy.stats import binom
 
 from .checks import check_images, check_int, check_radii, check_real
-
-
-def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:
-    """Exact distribution of the digit sum s of N independent uniform entries on 0..levels-1: array of length
-    N*(levels-1) + 1, index s. Binary images give the Binomial(N, 1/2) probabilities."""
-    N = check_int("N", N, minimum=1)
-    levels = check_int("levels", levels, minimum=2)
-    if levels == 2:
-        return binom.pmf(np.arange(N + 1), N, 0.5)  # closed form, fast for N up to millions
-    one = np.full(levels, 1.0 / levels)
-    out, power, m = np.ones(1), one, N
-    while m:  # exponentiation by squaring of the convolution power
-        if m & 1:
-            out = fftconvolve(out, power)
-        m >>= 1
-        if m:
-            power = fftconvolve(power, power)
-    out = np.clip(out, 0.0, None)  # FFT round-off can leave -1e-17
-    return out / out.sum()
-
-
-def steps_to_cross(N: int, levels: int = 2) -> np.ndarray:
-    """For every digit sum s = 0..N*K, the number of level steps needed to change the sum classifier's label
-    (label 1 iff 2s >= N*K: label-1 sums must fall strictly below N*K/2)."""
-    N = check_int("N", N, minimum=1)
-    K = check_int("levels", levels, minimum=2) - 1
-    s = np.arange(N * K + 1)
-    half = (N * K + 1) // 2
-    return np.where(s >= half, s - half + 1, half - s)
+from .sum_classifier import level_sum_pmf, steps_to_cross
 
 
 def near_boundary_share(n: int, t, levels: int = 2, channels: int = 1) -> np.ndarray:
@@ -87,5 +58,5 @@ def half_ball_radius(N: int, levels: int) -> int:
     return int(np.flatnonzero(cdf <= 0.5 + 1e-12).max()) if (cdf <= 0.5 + 1e-12).any() else 0
 
 
-__all__ = ["half_ball_radius", "hamming_ball", "level_sum_pmf", "near_boundary_share", "steps_to_cross"]
+__all__ = ["half_ball_radius", "hamming_ball", "near_boundary_share"]
 

@@ -15,13 +15,13 @@ from torch import nn
 
 from .attacks import pgd
 from .attacks.gradient import _pgd
-from .checks import check_data, check_int, check_real
+from .checks import check_data, check_eps, check_int
 from .models import train
 
 
 def _check_eps(name: str, value) -> float:
     """An l_inf radius in (0, 1] (intensity units): Python or NumPy numbers; str, None and bool are TypeErrors."""
-    return check_real(name, value, minimum=0, maximum=1, min_open=True)
+    return check_eps(value, name=name, maximum=1, positive=True, number=True)
 
 
 def fgsm_rs_train(model: nn.Module, data, eps: float, epochs: int = 5, alpha: float | None = None, seed: int = 0,

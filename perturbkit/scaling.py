@@ -3,9 +3,8 @@
 The theorem predicts that the perturbation needed to leave a class grows no faster than n^{1/max(p,1)} (n-by-n
 images). This module measures growth rates: for any collection of per-image robustness values at several n it
 returns medians, quantile bands and the least-squares slope of log(median) against log(n). For the sum-threshold
-classifier on uniformly random lattice images the values are exact (closed form, see
-:mod:`perturbkit.attacks.sum_exact`) and cheap even for 256x256 images, because only the histogram of levels of each
-image matters: we draw that histogram directly (a multinomial draw) instead of the image.
+classifier on uniformly random lattice images the values are exact and cheap even for 256x256 images
+(:func:`perturbkit.sum_classifier.sum_robustness`).
 
 Sizes are in intensity units (entries in [0, 1]) and use the course's d_p (p = 0 counts entries, 0 < p < 1 has no
 root). Random draws use numpy's seeded generator, so results do not depend on the device.
@@ -20,40 +19,16 @@ import numpy as np
 import torch
 from scipy.stats import linregress
 
-from .attacks.sum_exact import sum_classifier_sizes
 from .budgets import format_p
-from .checks import check_device, check_int, check_p, check_real
+from .checks import check_int, check_p, check_real
 from .spaces import ImageSpace
+from .sum_classifier import sum_robustness
 
 
 def predicted_slope(p: float) -> float:
     """The theorem's exponent 1/max(p, 1) (0 for p = inf, where robustness and diameter are both Theta(1))."""
     p = check_p(p)
     return 0.0 if p == math.inf else 1.0 / max(p, 1.0)
-
-
-def random_level_counts(n: int, levels: int = 2, samples: int = 1000, seed: int = 0, channels: int = 1,
-                        device=None) -> torch.Tensor:
-    """Histograms of levels of ``samples`` uniformly random n-by-n images: int64 (samples, levels) on ``device``.
-
-    Each row has the distribution of the level counts of an image whose N = channels*n*n entries are independent
-    and uniform on the ``levels`` levels (a multinomial). The draw depends only on (seed, n, levels, channels).
-    """
-    space = ImageSpace(n, levels, channels)
-    samples = check_int("samples", samples, minimum=1)
-    seed = check_int("seed", seed, minimum=0)
-    device = check_device(device)
-    rng = np.random.default_rng([seed, space.n, space.levels, space.channels])
-    counts = rng.multinomial(space.num_entries, np.full(space.levels, 1.0 / space.levels), size=samples)
-    return torch.from_numpy(counts.astype(np.int64)).to(device)
-
-
-def sum_robustness(n: int, p: float, levels: int = 2, samples: int = 1000, seed: int = 0, channels: int = 1,
-                   device=None) -> torch.Tensor:
-    """Exact minimal d_p perturbation that changes the sum classifier's label, for random images.
-
-    Float64, shape (samples,)."""
-    return sum_classifier_sizes(random_level_counts(n, levels, samples, seed, channels, device), p)
 
 
 def fit_slope(ns, values, n_min: int = 1) -> tuple[float, float]:
@@ -159,5 +134,4 @@ def slope_table(curves) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ScalingCurve", "fit_slope", "predicted_slope", "random_level_counts", "scaling_curve", "slope_table",
-           "sum_robustness", "sum_scaling"]
+__all__ = ["ScalingCurve", "fit_slope", "predicted_slope", "scaling_curve", "slope_table", "sum_scaling"]

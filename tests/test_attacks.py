@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from perturbkit import attacks, models, norms
+from perturbkit import attacks, models, norms, sum_classifier
 from perturbkit.spaces import ImageSpace
 
 INF = math.inf
@@ -46,8 +46,8 @@ def _lattice_images(k, n, levels, seed):
 def test_minimal_matches_sum_classifier_continuous(p):
     x = torch.rand(40, 1, 5, 5, generator=torch.Generator().manual_seed(1))
     model = SumModel()
-    y = attacks.sum_classifier_labels(x)
-    _, exact = attacks.sum_classifier_minimal(x, p)
+    y = sum_classifier.labels(x)
+    _, exact = sum_classifier.minimal(x, p)
     r = attacks.minimal_perturbation(model, x, y, p=p, steps=200)
     assert bool(r.success.all())
     assert bool((models.predict(model, r.adversarial) != y).all())
@@ -60,12 +60,12 @@ def test_minimal_matches_sum_classifier_continuous(p):
 def test_l0_attack_is_exact_on_sum_classifier_lattice(levels):
     x = _lattice_images(60, 5, levels, seed=2)
     model = SumModel()
-    y = attacks.sum_classifier_labels(x, levels)
-    _, exact = attacks.sum_classifier_minimal(x, 0, levels)
+    y = sum_classifier.labels(x, levels)
+    _, exact = sum_classifier.minimal(x, 0, levels)
     r = attacks.minimal_perturbation(model, x, y, p=0, steps=25, levels=levels)
     assert bool(r.success.all())
     ImageSpace(5, levels=levels).to_digits(r.adversarial)  # raises if off the lattice
-    assert torch.equal(attacks.sum_classifier_labels(r.adversarial, levels), 1 - y)
+    assert torch.equal(sum_classifier.labels(r.adversarial, levels), 1 - y)
     assert torch.equal(r.sizes, exact)
 
 
@@ -74,12 +74,12 @@ def test_minimal_on_lattice_close_to_exact_lattice_minimum(p):
     levels = 5
     x = _lattice_images(40, 4, levels, seed=3)
     model = SumModel()
-    y = attacks.sum_classifier_labels(x, levels)
-    _, exact = attacks.sum_classifier_minimal(x, p, levels)
+    y = sum_classifier.labels(x, levels)
+    _, exact = sum_classifier.minimal(x, p, levels)
     r = attacks.minimal_perturbation(model, x, y, p=p, steps=200, levels=levels)
     assert bool(r.success.all())
     ImageSpace(4, levels=levels).to_digits(r.adversarial)
-    assert torch.equal(attacks.sum_classifier_labels(r.adversarial, levels), 1 - y)
+    assert torch.equal(sum_classifier.labels(r.adversarial, levels), 1 - y)
     assert bool((r.sizes >= exact * (1 - 1e-5)).all())
     assert float((r.sizes / exact).mean()) <= 1.15
 

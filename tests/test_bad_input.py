@@ -16,7 +16,6 @@ import pytest
 import torch
 
 from perturbkit import (
-    alignment,
     attacks,
     bitdepth,
     bounds,
@@ -31,18 +30,20 @@ from perturbkit import (
     models,
     natural,
     neighbours,
+    norm_share,
     norms,
     optimality,
     robust_training,
     scaling,
     spaces,
+    sum_classifier,
 )
-from perturbkit.plotting import alignment as p_alignment
 from perturbkit.plotting import attacks as p_attacks
 from perturbkit.plotting import flip as p_flip
 from perturbkit.plotting import images as p_images
 from perturbkit.plotting import norms as p_norms
 from perturbkit.plotting import optimality as p_optimality
+from perturbkit.plotting import perturbations as p_perturbations
 from perturbkit.plotting import scaling as p_scaling
 from perturbkit.widgets import attacks as w_attacks
 from perturbkit.widgets import census as w_census
@@ -70,6 +71,13 @@ def _existing_file() -> Path:
 
 TABLE = {
     "checks": [
+        (lambda: checks.check_eps([0.1, 0.2], number=True), TypeError, ["eps", "a number"]),
+        (lambda: checks.check_eps(0.0, positive=True, maximum=1), ValueError, ["eps", "(0, 1]"]),
+        (lambda: checks.check_eps([0.5, 2.0], name="t", maximum=1), ValueError, ["t", "[0, 1]"]),
+        (lambda: checks.check_eps(1.5, name="t", integer=True), ValueError, ["t", "whole"]),
+        (lambda: checks.check_eps(torch.ones(3), torch.zeros(2, 4)), ValueError, ["eps", "per sample"]),
+        (lambda: checks.check_eps(math.inf, torch.zeros(2, 4)), ValueError, ["eps", "finite"]),
+        (lambda: checks.check_eps(True, torch.zeros(2, 4)), TypeError, ["eps"]),
         (lambda: checks.check_real("eps", "0.1"), TypeError, ["eps", "real"]),
         (lambda: checks.check_real("eps", None), TypeError, ["eps"]),
         (lambda: checks.check_real("eps", True), TypeError, ["eps"]),
@@ -103,6 +111,8 @@ TABLE = {
         (lambda: census.robust_share(LAB, R.clone().index_fill_(0, torch.tensor([0]), math.nan), [0, 1]), ValueError,
          ["r", "nan"]),
         (lambda: census.robust_share(LAB, R, "1"), TypeError, ["t"]),
+        (lambda: census.robust_share(None, torch.empty(0), [0.5]), ValueError, ["r", "empty"]),
+        (lambda: census.robust_share(None, torch.tensor([math.nan]), [0.5]), ValueError, ["r", "nan"]),
         (lambda: census.robustness(LAB[:3], S, 0), ValueError, ["labels"]),
         (lambda: census.label_space(classifiers.sum_threshold, spaces.ImageSpace(8)), MemoryError,
          ["bytes", "available"]),
@@ -185,7 +195,14 @@ TABLE = {
         (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=torch.full((3,), 0.1)), ValueError,
          ["eps", "per sample", "6 values", "got 3", "list"]),
         (lambda: attacks.to_lattice(MLP, X.round(), Y, x_adv=X[:2], levels=2, p=2), ValueError, ["x_adv", "shape"]),
-        (lambda: attacks.sum_classifier_minimal(X * 3, 2), ValueError, ["x"]),
+    ],
+    "sum_classifier": [
+        (lambda: sum_classifier.minimal(X * 3, 2), ValueError, ["images", "[0, 1]"]),
+        (lambda: sum_classifier.labels(X, levels=1), ValueError, ["levels"]),
+        (lambda: sum_classifier.space_labels(4), TypeError, ["space"]),
+        (lambda: sum_classifier.level_sum_pmf(0), ValueError, ["N"]),
+        (lambda: sum_classifier.random_level_counts(4, device=NO_CUDA), RuntimeError, ["device"]),
+        (lambda: sum_classifier.sum_robustness(4, 2, samples=0), ValueError, ["samples"]),
     ],
     "robust_training": [
         (lambda: robust_training.fgsm_rs_train(MLP, (X, Y), "0.1", epochs=1, progress=False), TypeError, ["eps"]),
@@ -234,19 +251,14 @@ TABLE = {
         (lambda: optimality.near_boundary_share(4, 1, levels=1), ValueError, ["levels"]),
         (lambda: optimality.hamming_ball(2, level=math.nan), ValueError, ["level"]),
         (lambda: optimality.hamming_ball(2)(X * 9), ValueError, ["images"]),
-        (lambda: optimality.level_sum_pmf(0), ValueError, ["N"]),
     ],
     "scaling": [
         (lambda: scaling.fit_slope([4, 8, 16], [1.0, math.inf, 3.0]), ValueError, ["values", "finite"]),
         (lambda: scaling.fit_slope([4, 8], [1.0]), ValueError, ["ns", "values"]),
         (lambda: scaling.fit_slope([4, 8], ["a", "b"]), TypeError, ["values"]),
-        (lambda: scaling.random_level_counts(4, device=NO_CUDA), RuntimeError, ["device"]),
-        (lambda: scaling.sum_robustness(4, 2, samples=0), ValueError, ["samples"]),
         (lambda: scaling.scaling_curve([4, 8], [[1.0], []], 2), ValueError, ["values"]),
     ],
     "bitdepth": [
-        (lambda: bitdepth.share_above(torch.empty(0), [0.5]), ValueError, ["values", "empty"]),
-        (lambda: bitdepth.share_above(torch.tensor([math.nan]), [0.5]), ValueError, ["values", "nan"]),
         (lambda: bitdepth.cube_sum_share(-1), ValueError, ["r"]),
         (lambda: bitdepth.cube_bound_two_classes("1"), TypeError, ["r"]),
         (lambda: bitdepth.census_by_levels(2, [1], classifiers.sum_threshold), ValueError, ["levels"]),
@@ -262,9 +274,9 @@ TABLE = {
         (lambda: budgets.budget_curves([], [2]), ValueError, ["ns"]),
         (lambda: budgets.log10_size(4), TypeError, ["space"]),
     ],
-    "alignment": [
-        (lambda: alignment.top_share(D, 0), ValueError, ["k"]),
-        (lambda: alignment.top_share(D, 99), ValueError, ["k"]),
+    "norm_share": [
+        (lambda: norm_share.top_share(D, 0), ValueError, ["k"]),
+        (lambda: norm_share.top_share(D, 99), ValueError, ["k"]),
     ],
     "plotting": [
         (lambda: p_images.show_image(_ax(), torch.rand(2, 4, 4)), ValueError, ["img", "shape"]),
@@ -276,7 +288,7 @@ TABLE = {
         (lambda: p_attacks.robustness_curves({}), ValueError, ["curves"]),
         (lambda: p_scaling.plot_scaling([]), ValueError, ["curves"]),
         (lambda: p_optimality.plot_sum_concentration(ns=(), levels=2), ValueError, ["ns"]),
-        (lambda: p_alignment.perturbation_rows(X[:2], {"m": X[:3]}), ValueError, ["results"]),
+        (lambda: p_perturbations.perturbation_rows(X[:2], {"m": X[:3]}), ValueError, ["results"]),
     ],
     "widgets": [
         (lambda: w_hamming.neighbourhood_view(-1), ValueError, ["t"]),
@@ -379,3 +391,12 @@ def _probe(table):
 if __name__ == "__main__":
     c, lib, s = _probe(TABLE)
     print(f"{c + lib + s} bad calls: {c} clear errors, {lib} library/unclear errors, {s} silent results")
+
+
+def test_check_eps_returns_per_sample_tensors_arrays_and_numbers():
+    like = torch.zeros(3, 2, dtype=torch.float64)
+    e = checks.check_eps(0.5, like)
+    assert e.shape == (3,) and e.dtype == torch.float64 and bool((e == 0.5).all())
+    assert bool(torch.isinf(checks.check_eps(math.inf, like, finite=False)).all())
+    assert checks.check_eps([1, 2], name="t", integer=True).tolist() == [1.0, 2.0]
+    assert checks.check_eps(np.float32(0.25), number=True) == 0.25

@@ -8,17 +8,17 @@ import pytest
 import torch
 
 from perturbkit import classifiers
-from perturbkit.attacks.sum_exact import sum_classifier_minimal
 from perturbkit.bitdepth import (
     census_by_levels,
     cube_bound_two_classes,
     cube_sum_share,
     quantised_model_robustness,
-    share_above,
     sum_by_levels,
 )
+from perturbkit.census import robust_share
 from perturbkit.norms import distance
 from perturbkit.spaces import ImageSpace
+from perturbkit.sum_classifier import minimal, sum_robustness
 
 matplotlib.use("Agg")
 
@@ -44,19 +44,14 @@ def test_sum_l2_falls_with_levels_and_l0_does_not_collapse():
     assert min(l0.values()) >= 0.15 * 32
 
 
-def test_share_above_counts_strictly_greater_values():
-    v = torch.tensor([0.0, 1.0, 2.0, 3.0])
-    np.testing.assert_allclose(share_above(v, [-1, 0, 0.5, 3]), [1.0, 0.75, 0.75, 0.0])
-
-
 def test_reference_curves_against_a_monte_carlo_of_the_sum_classifier_on_the_cube():
     # Uniform points of [0, 1]^N and their exact l2 distance to the sum classifier's other class: the share farther
     # than r is about cube_sum_share(r) (the large-N formula) and never above the two-class cube bound.
     samples = 20_000
     x = torch.rand(samples, 1, 12, 12, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
-    _, sizes = sum_classifier_minimal(x, 2.0)
+    _, sizes = minimal(x, 2.0)
     r = np.linspace(0, 0.6, 31)
-    share = share_above(sizes, r)
+    share = robust_share(None, sizes, r).robust[0]
     tolerance = 4 * np.sqrt(share * (1 - share) / samples) + 1e-3
     assert (share <= cube_bound_two_classes(r) + tolerance).all()
     np.testing.assert_allclose(share, cube_sum_share(r), atol=0.015)
@@ -65,9 +60,8 @@ def test_reference_curves_against_a_monte_carlo_of_the_sum_classifier_on_the_cub
 
 def test_cube_sum_share_is_the_limit_of_fine_lattices():
     # with many levels and pixels the exact lattice shares approach the continuous-cube formula
-    from perturbkit.scaling import sum_robustness
     r = sum_robustness(64, 2.0, levels=4096, samples=4000, seed=0)
-    np.testing.assert_allclose(share_above(r, [0.1, 0.3]), cube_sum_share([0.1, 0.3]), atol=0.04)
+    np.testing.assert_allclose(robust_share(None, r, [0.1, 0.3]).robust[0], cube_sum_share([0.1, 0.3]), atol=0.04)
 
 
 def test_quantised_model_robustness_stays_on_lattice_measures(digits_cnn):

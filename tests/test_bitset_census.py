@@ -8,8 +8,9 @@ import torch
 
 import perturbkit.bitset_census as bitset
 from perturbkit import census, classifiers
-from perturbkit.bitset_census import bitset_census, pack_bits, popcount, sum_threshold_histogram
+from perturbkit.bitset_census import bitset_census, pack_bits, popcount
 from perturbkit.spaces import ImageSpace
+from perturbkit.sum_classifier import binary_histogram
 
 
 def byte_census(labels: torch.Tensor, space: ImageSpace):
@@ -114,7 +115,7 @@ def test_tiny_spaces_against_brute_force(N):
 def test_sum_threshold_closed_form(N):
     """Labelled chunk by chunk from entry sums: the histogram is binomial and the maximum is ceil(N/2), N - h + 1."""
     b = bitset_census(classifiers.sum_threshold, ImageSpace(1, 2, N))
-    assert np.array_equal(b.histogram, sum_threshold_histogram(N))
+    assert np.array_equal(b.histogram, binary_histogram(N))
     h = -(-N // 2)
     assert b.max_robustness.tolist() == [h, N - h + 1]
     assert np.array_equal(b.size, [b.histogram[0].sum(), b.histogram[1].sum()])
@@ -182,7 +183,7 @@ def test_cuda_matches_cpu():
         assert_same(bitset_census(labels.cuda(), space), cpu)
         assert bitset_census(labels.cuda(), space).device.startswith("cuda")
         st = bitset_census(classifiers.sum_threshold, space, device="cuda")
-        assert np.array_equal(st.histogram, sum_threshold_histogram(N))
+        assert np.array_equal(st.histogram, binary_histogram(N))
 
 
 @pytest.mark.gpu

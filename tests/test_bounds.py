@@ -8,10 +8,10 @@ import pytest
 import torch
 
 from perturbkit import bounds, classifiers
-from perturbkit.attacks.sum_exact import sum_classifier_labels, sum_classifier_minimal
 from perturbkit.census import label_space, robust_share, robustness
-from perturbkit.scaling import sum_robustness
 from perturbkit.spaces import ImageSpace
+from perturbkit.sum_classifier import labels as sum_labels
+from perturbkit.sum_classifier import minimal, sum_robustness
 
 
 def ball_size(N, r):
@@ -129,8 +129,8 @@ def test_cube_bound_holds_for_the_sum_classifier_on_the_continuous_cube():
     # of each point to the other class comes from the closed-form minimal perturbation.
     samples = 20_000
     x = torch.rand(samples, 1, 10, 10, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
-    labels = sum_classifier_labels(x)
-    _, sizes = sum_classifier_minimal(x, 2.0)
+    labels = sum_labels(x)
+    _, sizes = minimal(x, 2.0)
     r = np.linspace(0, 0.5, 26)
     for c in (0, 1):
         share = ((labels == c).numpy()[:, None] & (sizes.numpy()[:, None] > r)).mean(axis=0)

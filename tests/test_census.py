@@ -162,6 +162,14 @@ def test_robust_share_counts():
         robust_share(labels, r[:-1], 1)
 
 
+def test_robust_share_of_a_sample_counts_strictly_greater_values():
+    rs = robust_share(None, torch.tensor([0.0, 1.0, 2.0, 3.0], dtype=torch.float64), [-1, 0, 0.5, 3])
+    assert rs.classes.tolist() == [0] and rs.size.tolist() == [4] and rs.space_share.tolist() == [1.0]
+    assert rs.robust[0].tolist() == [1.0, 0.75, 0.75, 0.0]
+    with pytest.raises(ValueError, match="r is empty"):
+        robust_share(None, torch.empty(0), [0.5])
+
+
 @pytest.mark.gpu
 def test_cuda_matches_cpu():
     for space in (ImageSpace(3), ImageSpace(2, 4), ImageSpace(1, 2, 20)):

@@ -8,9 +8,9 @@ import torch
 
 from perturbkit.flip import FlipExperiment, hamming_path
 from perturbkit.natural import DistanceRow
-from perturbkit.plotting.alignment import perturbation_rows
 from perturbkit.plotting.flip import flip_figure, path_strip
 from perturbkit.plotting.natural import distance_scales
+from perturbkit.plotting.perturbations import perturbation_rows
 
 
 def test_distance_scales_one_panel_per_p():

@@ -1,38 +1,13 @@
 """The sum classifier's concentration, checked against enumeration, scipy and the exact census."""
 
-import itertools
-
 import numpy as np
 import pytest
 import torch
-from scipy.stats import binom
 
 from perturbkit import classifiers
-from perturbkit.attacks.sum_exact import sum_classifier_minimal
 from perturbkit.census import label_space, robustness
-from perturbkit.optimality import half_ball_radius, hamming_ball, level_sum_pmf, near_boundary_share, steps_to_cross
+from perturbkit.optimality import half_ball_radius, hamming_ball, near_boundary_share
 from perturbkit.spaces import ImageSpace
-
-
-def test_level_sum_pmf_binary_is_binomial():
-    np.testing.assert_allclose(level_sum_pmf(37, 2), binom.pmf(np.arange(38), 37, 0.5), atol=1e-12)
-
-
-@pytest.mark.parametrize("N,L", [(4, 3), (3, 5), (5, 4)])
-def test_level_sum_pmf_matches_enumeration(N, L):
-    counts = np.zeros(N * (L - 1) + 1)
-    for digits in itertools.product(range(L), repeat=N):
-        counts[sum(digits)] += 1
-    np.testing.assert_allclose(level_sum_pmf(N, L), counts / L**N, atol=1e-12)
-
-
-@pytest.mark.parametrize("n,L", [(2, 2), (2, 3), (2, 5), (3, 2)])
-def test_steps_to_cross_is_the_exact_l1_minimum_in_steps(n, L):
-    space = ImageSpace(n, L)
-    x = space.images(torch.arange(space.size)).double()
-    _, l1 = sum_classifier_minimal(x, 1.0, levels=L)
-    s = space.to_digits(x).reshape(space.size, -1).sum(1).numpy()
-    np.testing.assert_allclose(steps_to_cross(space.num_entries, L)[s], l1.numpy() * (L - 1), atol=1e-9)
 
 
 def test_near_boundary_share_is_exact_for_binary_census():

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from perturbkit import attacks, models, norms
+from perturbkit import attacks, models, norms, sum_classifier
 from perturbkit.attacks import gradient
 from perturbkit.attacks._common import adversarial, frozen, loss_grad, steepest_step
 from perturbkit.norms import project
@@ -63,7 +63,7 @@ def test_masking_between_shrinkings_gives_the_same_iterates(p, every):
     (bit for bit in l_inf; in l1 and l2 the per-row norms are reductions whose last bit may depend on the batch)."""
     g = torch.Generator().manual_seed(3)
     x = torch.rand(200, 1, 5, 5, generator=g)
-    y = attacks.sum_classifier_labels(x)
+    y = sum_classifier.labels(x)
     eps = torch.rand(200, generator=g) * {INF: 0.3, 2: 1.5, 1: 4.0}[p]
     model = SumModel()
     want = gradient._pgd(model, x, y, p, eps, steps=25, compact_every=1)
@@ -104,7 +104,7 @@ def test_cuda_masks_and_matches_its_own_compacting_run(digits):
         ok_m, ok_c = models.predict(mc, masked) != yc, models.predict(mc, compact) != yc
         assert abs(int(ok_m.sum()) - int(ok_c.sum())) <= 2
     x_sum = torch.rand(300, 1, 5, 5, generator=torch.Generator().manual_seed(0)).to(dev)
-    y_sum = attacks.sum_classifier_labels(x_sum)
+    y_sum = sum_classifier.labels(x_sum)
     a = gradient._pgd(SumModel(), x_sum, y_sum, INF, 0.2, steps=20, compact_every=1)
     b = attacks.pgd(SumModel(), x_sum, y_sum, p=INF, eps=0.2, steps=20).adversarial
     torch.testing.assert_close(a, b)

@@ -7,18 +7,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
-from scipy.stats import binom
 
 from perturbkit.scaling import (
     ScalingCurve,
     fit_slope,
     predicted_slope,
-    random_level_counts,
     scaling_curve,
     slope_table,
-    sum_robustness,
     sum_scaling,
 )
+from perturbkit.sum_classifier import sum_robustness
 
 matplotlib.use("Agg")
 
@@ -29,37 +27,6 @@ def test_predicted_slope():
     assert [predicted_slope(p) for p in (0, 0.5, 1, 2, 4, math.inf)] == [1, 1, 1, 0.5, 0.25, 0]
     with pytest.raises(ValueError, match="p must be"):
         predicted_slope(-1)
-
-
-def test_random_level_counts_shape_sum_seed():
-    c = random_level_counts(6, levels=5, samples=2000, seed=3, channels=2)
-    assert c.shape == (2000, 5) and c.dtype == torch.int64
-    assert bool((c.sum(1) == 72).all())
-    assert torch.equal(c, random_level_counts(6, levels=5, samples=2000, seed=3, channels=2))
-    assert not torch.equal(c, random_level_counts(6, levels=5, samples=2000, seed=4, channels=2))
-    # each count is Binomial(72, 1/5): mean 14.4, sd sqrt(72*0.2*0.8); the sample mean is within 5 standard errors
-    se = math.sqrt(72 * 0.2 * 0.8 / 2000)
-    assert bool(((c.double().mean(0) - 14.4).abs() < 5 * se).all())
-    with pytest.raises(ValueError, match="samples must be an integer >= 1"):
-        random_level_counts(4, samples=0)
-
-
-def test_binary_robustness_matches_exact_distribution():
-    # Binary images, p = 0: S ~ Bin(N, 1/2) ones; the flips needed are N/2 - S below the threshold, S - N/2 + 1 at
-    # or above it. Compare the Monte Carlo mean and median with the exact distribution.
-    n, k = 6, 40000
-    N = n * n
-    s = np.arange(N + 1)
-    flips = np.where(2 * s >= N, s - N // 2 + 1, N // 2 - s)
-    pmf = binom.pmf(s, N, 0.5)
-    mean = float((pmf * flips).sum())
-    sd = math.sqrt(float((pmf * (flips - mean) ** 2).sum()))
-    r = sum_robustness(n, 0, levels=2, samples=k, seed=1)
-    assert abs(float(r.mean()) - mean) < 5 * sd / math.sqrt(k)
-    order = np.argsort(flips)
-    cdf = np.cumsum(pmf[order])
-    assert float(r.median()) == flips[order][np.searchsorted(cdf, 0.5)]
-    torch.testing.assert_close(sum_robustness(n, 2, levels=2, samples=k, seed=1), r.sqrt())
 
 
 def test_fit_slope_recovers_power_law():

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from perturbkit.bounds import concentration_bound, cube_l2_bound, harper_bound
-from perturbkit.scaling import sum_robustness
+from perturbkit.sum_classifier import sum_robustness
 from perturbkit.threat import (
     PRESETS,
     concentration_c,

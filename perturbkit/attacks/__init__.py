@@ -13,7 +13,5 @@ from .lattice import to_lattice
 from .minimal import minimal_perturbation
 from .result import AttackResult
 from .sparse import sparse_attack
-from .sum_exact import sum_classifier_labels, sum_classifier_minimal
 
-__all__ = ["AttackResult", "fgsm", "pgd", "minimal_perturbation", "sparse_attack", "to_lattice",
-           "sum_classifier_labels", "sum_classifier_minimal"]
+__all__ = ["AttackResult", "fgsm", "pgd", "minimal_perturbation", "sparse_attack", "to_lattice"]

@@ -15,12 +15,12 @@ from torch import nn
 from ..checks import (
     check_bool,
     check_data,
+    check_eps,  # noqa: F401 - the attacks import it from here
     check_int,
     check_labels,
     check_lattice,
     check_model,
     check_p,
-    check_per_sample,
 )
 
 ATTACK_P = (0.0, 1.0, 2.0, math.inf)
@@ -42,11 +42,6 @@ def check_inputs(model: nn.Module, x: torch.Tensor, y: torch.Tensor, targeted=Fa
     check_labels("y", y, classes=classes)
     check_bool("targeted", targeted)
     return classes
-
-
-def check_eps(eps, x: torch.Tensor, name: str = "eps") -> torch.Tensor:
-    """Budget(s) as a (k,) tensor on x's device and dtype; each must be finite and >= 0."""
-    return check_per_sample(name, eps, x.shape[0], x.dtype, x.device)
 
 
 def check_levels(levels, x: torch.Tensor) -> int | None:

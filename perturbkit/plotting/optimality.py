@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..checks import check_int, check_radii, check_real
-from ..optimality import level_sum_pmf
+from ..sum_classifier import level_sum_pmf
 from ._base import axes_for
 
 

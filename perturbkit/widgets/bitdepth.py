@@ -7,10 +7,10 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..bitdepth import share_above
+from ..census import robust_share
 from ..checks import check_int
 from ..plotting.bitdepth import plot_l2_shares
-from ..scaling import sum_robustness
+from ..sum_classifier import sum_robustness
 from .live import LiveView
 
 
@@ -27,7 +27,8 @@ def bitdepth_view(bits: int, n: int, samples: int = 2000, seed: int = 0) -> tupl
             f"  l2 robustness {float(l2.median()):.3f}   (l2 / sqrt(n) = {float(l2.median()) / n**0.5:.3f})\n"
             f"  l0 robustness {float(l0.median()):.0f} pixels (l0 / n = {float(l0.median()) / n:.3f})")
     r = np.linspace(0, 2.5, 101)
-    return text, plot_l2_shares(r, {f"sum classifier, L = {L}, n = {n} (exact, sampled)": share_above(l2, r)})
+    shares = robust_share(None, l2, r).robust[0]
+    return text, plot_l2_shares(r, {f"sum classifier, L = {L}, n = {n} (exact, sampled)": shares})
 
 
 def bitdepth_explorer(bits: int = 1, n: int = 64) -> LiveView:

@@ -9,6 +9,10 @@ robustness. Where the distance allows it (d_0, l1, squared l2 in lattice steps, 
 the arithmetic is exact integer arithmetic in the smallest integer dtype that holds it; results are converted to
 intensity units at the end.
 
+Progress: labelling image by image shows a tqdm bar from ``PROGRESS_FROM`` images up. The census itself shows none,
+deliberately: it is a few whole-tensor passes per class (seconds for the 2^25 images of a 5x5 binary space, the
+largest in the lessons), with nothing finer to count.
+
 Everything runs on the device of ``labels`` (CPU or CUDA). Before allocating, the memory the call needs is compared
 with what the device has free; a call that does not fit raises MemoryError instead of swapping.
 """
@@ -52,13 +56,18 @@ def chunk_labels(out, k: int, device) -> torch.Tensor:
     return out.to(device=device, dtype=torch.uint8)
 
 
+# Labelling fewer images than this one by one takes about a second on a laptop CPU: no progress bar by default.
+PROGRESS_FROM = 2**20
+
+
 def label_space(classifier, space: ImageSpace, batch_size: int | None = None, device=None,
-                progress: bool = True) -> torch.Tensor:
+                progress: bool | None = None) -> torch.Tensor:
     """The label of every image of ``space``, in index order, as a uint8 tensor of shape (space.size,) on ``device``.
 
     ``classifier`` is a batched callable from float32 images (k, channels, n, n) on ``device`` to k integer labels
     in 0..255 (any integer dtype, any device). Images are fed in chunks of about ``batch_size`` (default 65536) with
-    a tqdm progress bar (notebook-aware; ``progress=False`` hides it); chunks come from
+    a tqdm progress bar (notebook-aware; by default shown from ``PROGRESS_FROM`` images up; ``True``/``False``
+    force it); chunks come from
     :meth:`ImageSpace.chunks`. A classifier with a ``whole_space(space, device)``
     attribute (the reference classifiers of :mod:`perturbkit.classifiers`) labels the space exactly that way.
     """
@@ -68,7 +77,7 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
         raise TypeError(f"classifier must be a callable from images (k, c, n, n) to labels, got {classifier!r}")
     batch_size = 65536 if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     device = check_device(device) or torch.device("cpu")
-    progress = check_bool("progress", progress)
+    progress = space.size >= PROGRESS_FROM if progress is None else check_bool("progress", progress)
     # memory first: a space too large for int64 indices gets the same MemoryError, naming the bytes
     _check_memory(space.size + 40 * min(batch_size, space.size) * space.num_entries, device,
                   f"labelling {space!r}")

@@ -186,6 +186,7 @@ TABLE = {
         (lambda: attacks.fgsm(MLP, X, Y, eps=0.1, p=3), ValueError, ["p"]),
         (lambda: attacks.sparse_attack(MLP, X, Y, eps=4, per_step=0), ValueError, ["per_step"]),
         (lambda: attacks.sparse_attack(MLP, X, Y, eps=2.5), TypeError, ["eps", "integer", "2.5"]),
+        (lambda: attacks.sparse_attack(MLP, X, Y, p=2, eps=3), ValueError, ["p", "0", "sparse_attack", "2"]),
         (lambda: attacks.pgd(MLP, X, Y, math.inf, 0.1), TypeError, ["positional"]),
         (lambda: attacks.minimal_perturbation(MLP, X, Y, p=2, seed=0), TypeError, ["seed"]),
         (lambda: attacks.pgd(MLP, X, Y, p=math.inf, eps=[]), ValueError, ["eps", "empty list"]),

@@ -18,13 +18,15 @@ from ._common import adversarial, check_inputs, frozen, loss_grad
 from .result import AttackResult, finish, over_budgets
 
 
-def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: int, per_step: int = 1,
+def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: int, p: float = 0, per_step: int = 1,
                   targeted: bool = False) -> AttackResult:
     """Change as few entries of each image as the greedy order allows until the label changes (an l0 attack).
 
     Args:
         model, x, y: as for ``pgd`` (x in [0, 1], int64 labels, model on x's device).
         eps: the d_0 budget, an int: at most this many entries changed per image (a list of ints gives a curve).
+        p: the norm of ``eps`` and of the result's sizes; always 0 (changed entries). It is there so that every
+            attack is called as ``attack(model, x, y, p=..., eps=...)``; any other value is an error.
         per_step: entries changed per gradient evaluation (1 is the most careful; larger is faster). With
             per_step > 1 the changes are first pruned by bisection on their greedy order.
 
@@ -34,6 +36,9 @@ def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: in
     Returns an ``AttackResult`` (p = 0: sizes count changed entries): changed entries are 0 or 1, success marks
     the samples that became adversarial within ``eps`` changes; the others keep their greedy changes (at most ``eps``).
     """
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or p != 0:
+        raise ValueError(f"p must be 0 for sparse_attack (an l0 attack: eps counts changed entries), got {p!r}; "
+                         "for p >= 1 use pgd or minimal_perturbation")
     check_inputs(model, x, y, targeted)
     per_step = check_int("per_step", per_step, minimum=1)
 

@@ -1,10 +1,15 @@
-"""The self-check quiz at the end of each lesson: one radio-button group per question, with feedback on every pick.
+"""The self-check quiz at the end of each lesson: per question, its choices lettered A, B, ... and one toggle button
+per letter; picking one shows the feedback for that choice.
 
-The feedback text comes from :func:`perturbkit.exercises.feedback` (tested); the widget only lays it out.
+The choices are listed as wrapped text and the buttons carry only their letters, so that long choices never overlap
+(and stay readable on a narrow screen). The feedback text comes from :func:`perturbkit.exercises.feedback` (tested);
+the widget only lays it out.
 """
 
 from __future__ import annotations
 
+import html
+import string
 import textwrap
 
 import ipywidgets as W
@@ -14,9 +19,12 @@ from .live import LiveView
 
 
 def _question_view(number: int, q: Question) -> W.VBox:
-    prompt = W.HTMLMath(f"<b>Question {number}.</b> {q.prompt}")
-    options = [(c.text, i) for i, c in enumerate(q.choices)]
-    pick = W.RadioButtons(options=options, value=None, layout=W.Layout(width="auto"))
+    letters = string.ascii_uppercase[:len(q.choices)]
+    listed = "".join(f"<div style='margin-left:1.5em'><b>{a}.</b> {html.escape(c.text)}</div>"
+                     for a, c in zip(letters, q.choices))
+    prompt = W.HTMLMath(f"<b>Question {number}.</b> {q.prompt}{listed}")
+    pick = W.ToggleButtons(options=[(a, i) for i, a in enumerate(letters)], value=None, description="answer",
+                           style={"button_width": "3em"})
 
     def view(answer):
         return textwrap.fill(feedback(q, answer), 100) or "(pick an answer)", None

@@ -177,10 +177,10 @@ def operate(page: Page, path: str, view: dict, change_timeout: float) -> list[st
 
 def answer_quiz(page: Page, view: dict, change_timeout: float) -> list[str]:
     """Pick a choice in every question of a self-check quiz; every question must then show its feedback."""
-    groups = page.locator(f'[data-pk-view="{view["k"]}"] .widget-radio-box')
+    groups = page.locator(f'[data-pk-view="{view["k"]}"] .widget-toggle-buttons')
     n = groups.count()
     for i in range(n):
-        groups.nth(i).locator("input").last.check()
+        groups.nth(i).locator("button").last.click()
     shown = ("([k, n]) => (document.querySelector(`[data-pk-view=\"${k}\"]`).innerText"
              ".match(/^(Correct|Not quite)\\. /gm) || []).length >= n")
     try:

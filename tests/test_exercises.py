@@ -196,3 +196,14 @@ def test_quiz_widget_shows_feedback_on_a_pick():
     before = live.text.value
     radio.value = 0
     assert live.text.value != before and ("Correct." in live.text.value or "Not quite." in live.text.value)
+
+
+def test_readme_table_counts_each_lessons_exercises_by_kind():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = readme[readme.index("<!-- exercise-table:start -->"):readme.index("<!-- exercise-table:end -->")]
+    for path in LESSONS:
+        kinds = [k for _, k, _ in exercise_blocks(nbformat.read(path, as_version=4))]
+        row = re.search(rf"^\| \[{lesson_id(path)}\]\(lessons/{re.escape(path.name)}\) \|.*$", readme, re.M)
+        assert row, f"README: no row for {path.name} in the teachers' table"
+        cells = [c.strip() for c in row.group(0).strip("|").split("|")]
+        assert cells[3:] == [str(kinds.count(k)) for k in KINDS] + [str(len(kinds))], f"README row of {path.name}"

@@ -6,6 +6,7 @@ it is right, or what misunderstanding leads to it. The widget that shows a quiz 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -56,3 +57,23 @@ def quiz_questions(lesson: str) -> tuple[Question, ...]:
     if lesson not in QUIZZES:
         raise ValueError(f"lesson must be one of {sorted(QUIZZES)}, got {lesson!r}")
     return QUIZZES[lesson]
+
+
+def quiz_html(lesson: str) -> str:
+    """The quiz of ``lesson`` as static HTML for the book: each question, its lettered choices, and the answer with
+    the reason for every choice folded in a ``<details>`` block."""
+    import html
+    import string
+    parts = ["<div class='pk-quiz'><p><b>Self-check.</b> Choose an answer, then open <em>Answer</em>.</p>"]
+    for number, q in enumerate(quiz_questions(lesson), start=1):
+        letters = string.ascii_uppercase[:len(q.choices)]
+        right = next(a for a, c in zip(letters, q.choices) if c.correct)
+        # MathJax in the book typesets \(...\) inside elements of class "math", not $...$ in raw HTML
+        prompt = re.sub(r"\$([^$]+)\$", r'<span class="math notranslate nohighlight">\\(\1\\)</span>',
+                        html.escape(q.prompt, quote=False))
+        parts.append(f"<p><b>Question {number}.</b> {prompt}</p><ol type='A'>"
+                     + "".join(f"<li>{html.escape(c.text)}</li>" for c in q.choices) + "</ol>"
+                     + f"<details><summary>Answer</summary><p><b>{right}.</b></p><ul>"
+                     + "".join(f"<li><b>{a}:</b> {html.escape(c.why)}</li>" for a, c in zip(letters, q.choices))
+                     + "</ul></details>")
+    return "".join(parts) + "</div>"

@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 
+from perturbkit.exercises import quiz_questions
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "book" / "html"
 SHOTS = ROOT / "artifacts" / "book"
@@ -59,6 +61,8 @@ _JS_PAGE = r"""async () => {
       .filter(o => !o.textContent.trim() && !o.querySelector('img, svg')).length,
     widgetViews: main.querySelectorAll('.jupyter-widgets, script[type*="widget-view"]').length,
     widgetNotes: main.querySelectorAll('.pk-live-widget').length,
+    quizzes: main.querySelectorAll('.pk-quiz').length,
+    quizAnswers: main.querySelectorAll('.pk-quiz details').length,
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     prev: (document.querySelector('a.left-prev') || {}).href || null,
     next: (document.querySelector('a.right-next') || {}).href || null,
@@ -68,11 +72,14 @@ _JS_PAGE = r"""async () => {
 
 def _nb_counts(lesson: Path) -> dict:
     nb = nbformat.read(lesson, as_version=4)
-    outs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    outs = [o for c in nb.cells if c.cell_type == "code" and not c.source.startswith("from perturbkit.widgets.quiz")
+            for o in c.get("outputs", [])]
+    quizzes = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("from perturbkit.widgets.quiz")]
     tex = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     return {"images": sum("image/png" in o.get("data", {}) for o in outs),
             "widgets": sum(WIDGET_VIEW in o.get("data", {}) for o in outs),
-            "tex": bool(re.search(r"\$[^$\s][^$]*\$", tex))}
+            "tex": bool(re.search(r"\$[^$\s][^$]*\$", tex)), "quizzes": len(quizzes),
+            "questions": sum(len(quiz_questions(lesson.name[:2])) for _ in quizzes)}
 
 
 def _url(rel: str) -> str:
@@ -122,6 +129,8 @@ def test_page(page, rel):
         counts = _nb_counts(lesson)
         assert info["outputImgs"] == counts["images"] > 0, "the lesson's figures are not all on the page"
         assert info["widgetNotes"] == counts["widgets"], "each widget needs its live-kernel note"
+        assert info["quizzes"] == counts["quizzes"] == 1, "the self-check quiz is not on the page"
+        assert info["quizAnswers"] == counts["questions"] >= 3, "every quiz question needs its folded answer"
         if counts["tex"]:
             assert info["typeset"] > 0, "the lesson's mathematics is not typeset"
     if rel in ORDER:

@@ -28,7 +28,17 @@ def _seeded(seed: int | None):
         yield
 
 
-class SmallCNN(nn.Module):
+class _ImageModel(nn.Module):
+    """What every course network records: the image side ``n``, the ``channels`` and the number of ``classes``."""
+
+    def __init__(self, n: int, channels: int, classes: int, min_n: int):
+        super().__init__()
+        self.n = check_int("n", n, minimum=min_n)
+        self.channels = check_int("channels", channels, minimum=1)
+        self.classes = check_int("classes", classes, minimum=2)
+
+
+class SmallCNN(_ImageModel):
     """Two 3x3 convolution blocks and two linear layers, for images (k, channels, n, n) with n >= 2.
 
     Each block halves the image side with a 2x2 max-pool while the side is at least 8 (so 8x8 digits keep 4x4
@@ -37,10 +47,7 @@ class SmallCNN(nn.Module):
 
     def __init__(self, n: int, channels: int = 1, classes: int = 10, width: int = 32, hidden: int = 128,
                  seed: int | None = 0):
-        super().__init__()
-        self.n = check_int("n", n, minimum=2)
-        self.channels = check_int("channels", channels, minimum=1)
-        self.classes = check_int("classes", classes, minimum=2)
+        super().__init__(n, channels, classes, min_n=2)
         width = check_int("width", width, minimum=1)
         hidden = check_int("hidden", hidden, minimum=1)
         layers: list[nn.Module] = []
@@ -60,15 +67,12 @@ class SmallCNN(nn.Module):
         return self.head(self.features(x))
 
 
-class MLP(nn.Module):
+class MLP(_ImageModel):
     """A multilayer perceptron on the flattened image: ``depth`` hidden layers of ``hidden`` units with ReLU."""
 
     def __init__(self, n: int, channels: int = 1, classes: int = 10, hidden: int = 256, depth: int = 2,
                  seed: int | None = 0):
-        super().__init__()
-        self.n = check_int("n", n, minimum=1)
-        self.channels = check_int("channels", channels, minimum=1)
-        self.classes = check_int("classes", classes, minimum=2)
+        super().__init__(n, channels, classes, min_n=1)
         hidden = check_int("hidden", hidden, minimum=1)
         depth = check_int("depth", depth, minimum=0)
         layers: list[nn.Module] = [nn.Flatten()]

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -207,3 +208,17 @@ def test_fused_pass_off_without_a_gpu():
     assert census.enable_fused_pass(False) is False
     with pytest.raises(TypeError, match="on must be True or False"):
         census.enable_fused_pass("yes")
+
+
+def test_census_plot_draws_each_class_and_its_bound():
+    """The census picture: one curve per class (the class over half the space dashed) and the Harper bound."""
+    from perturbkit.plotting.census import plot_robust_share
+    space = ImageSpace(3)
+    labels = label_space(lambda x: (x.flatten(1).sum(1) >= 3).long(), space)   # class 1 holds 466 of 512 images
+    rs = robust_share(labels, robustness(labels, space, 0), np.arange(5))
+    (ax,) = plot_robust_share(rs, 9, t_mark=2).axes
+    curves = {line.get_label(): line for line in ax.lines}
+    assert len(ax.lines) == 4 and "Harper bound" in curves      # two classes, the bound, the t mark
+    big = [name for name in curves if "not covered" in name]
+    assert len(big) == 1 and curves[big[0]].get_linestyle() == "--"
+    assert np.allclose(curves[big[0]].get_ydata(), rs.robust[1])

@@ -42,7 +42,8 @@ def test_hamming_ball_and_radius():
 
 
 def test_plots():
-    from perturbkit.plotting.optimality import plot_robust_shares, plot_sum_concentration
+    from perturbkit.plotting.census import plot_robust_shares
+    from perturbkit.plotting.optimality import plot_sum_concentration
     (ax,) = plot_sum_concentration(ns=(4, 8), levels=3).axes
     assert len(ax.lines) == 3 and not ax.patches  # two curves and the threshold line
     (ax,) = plot_sum_concentration(ns=(4,), band=0.25).axes

@@ -1,38 +1,69 @@
-"""Robust-share curves of a census, with the course's bounds overlaid."""
+"""Robust-share curves (the share of a class with robustness > t) with the course's bounds overlaid: one picture
+for every census and comparison in the lessons."""
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.figure import Figure
 
 from .. import bounds
 from ..census import RobustShare
-from ..checks import check_int
+from ..checks import check_int, check_radii
 from ._base import axes_for
+
+
+def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", ax=None, title: str | None = None,
+                       t_mark: float | None = None, dashed=(), log: bool = True,
+                       ylabel: str = "share of the class with r_0 > t") -> Figure:
+    """The course's one robust-share picture: one step curve per entry of ``shares`` (label -> share with
+    robustness > t, one value per t), the bound as a dashed black line, labels in ``dashed`` drawn dashed (classes
+    the bound does not cover), an optional dotted mark at ``t_mark``; symlog y axis when ``log``. Returns the Figure
+    (``ax``'s when given)."""
+    if not isinstance(shares, dict) or not shares:
+        raise ValueError(f"shares must be a non-empty dict name -> share per t, got {type(shares).__name__}")
+    t = check_radii("t", t, negative_ok=True)
+    for name, share in {**shares, **({} if bound is None else {"bound": bound})}.items():
+        if np.shape(share) != t.shape:
+            raise ValueError(f"{'bound' if name == 'bound' else f'shares[{name!r}]'} must have one value per t "
+                             f"({t.shape}), got shape {np.shape(share)}")
+    ax = axes_for(ax, (9, 3.6) if log else (6.2, 3.6))
+    for i, (name, share) in enumerate(shares.items()):
+        # earlier curves drawn thicker, so that identical curves (e.g. two names for one split) stay visible
+        ax.step(t, share, where="post", lw=max(3.5 - 0.4 * i, 1.0), color=f"C{i % 10}",
+                ls="--" if name in dashed else "-", label=name)
+    if bound is not None:
+        ax.step(t, bound, where="post", color="k", ls="--", lw=1.2, label=bound_label)
+    if t_mark is not None:
+        ax.axvline(t_mark, color="0.5", lw=1, ls=":")
+    ax.set_xlabel("t (changed entries)")
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("symlog", linthresh=1e-3)
+    ax.set_ylim(0 if log else -0.02, 1.05)
+    ax.grid(True, alpha=0.25)
+    ax.legend(fontsize=7, **({"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)} if log else {}))
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax.figure
 
 
 def plot_robust_share(rs: RobustShare, N: int, binary: bool = True, ax=None, title: str | None = None,
                       t_mark: float | None = None) -> Figure:
-    """One curve per class of the share of the class with r_0 > t (binary: against ``harper_bound``) or of the
-    share of the whole space (any levels: against ``concentration_bound``). Classes over half the space are
-    dashed: the bound does not cover them. Returns the Figure (``ax``'s when given)."""
+    """A census's robust-share curves (:func:`plot_robust_shares`), one per class: the share of the class with
+    r_0 > t against ``harper_bound`` (binary), or the share of the whole space in the class's core against
+    ``concentration_bound`` (any levels). Classes over half the space are dashed: the bound does not cover them."""
     if not isinstance(rs, RobustShare):
         raise TypeError(f"rs must be a perturbkit.census.RobustShare, got {type(rs).__name__}")
     N = check_int("N", N, minimum=1)
-    ax = axes_for(ax, (6.2, 3.6))
-    t = rs.t
-    shares = rs.robust if binary else rs.core_share_of_space()
+    values = rs.robust if binary else rs.core_share_of_space()
+    shares, dashed = {}, []
     for i, c in enumerate(rs.classes):
         big = rs.space_share[i] > 0.5
-        ax.plot(t, shares[i], "--" if big else "-o", ms=3,
-                label=f"class {int(c)} ({100 * rs.space_share[i]:.0f}% of space{', not covered' if big else ''})")
-    bound = bounds.harper_bound(N, t) if binary else bounds.concentration_bound(N, t)
-    ax.plot(t, bound, "k-", lw=2, alpha=0.5, label="Harper bound" if binary else "concentration bound")
-    if t_mark is not None:
-        ax.axvline(t_mark, color="0.5", lw=1, ls=":")
-    ax.set_xlabel("radius t (changed entries)")
-    ax.set_ylabel("share of the class with r > t" if binary else "share of the space: class core C(t)")
-    ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title)
-    return ax.figure
+        name = f"class {int(c)} ({100 * rs.space_share[i]:.0f}% of space{', not covered' if big else ''})"
+        shares[name] = values[i]
+        dashed += [name] if big else []
+    bound = bounds.harper_bound(N, rs.t) if binary else bounds.concentration_bound(N, rs.t)
+    return plot_robust_shares(shares, rs.t, bound, "Harper bound" if binary else "concentration bound", ax=ax,
+                              title=title, t_mark=t_mark, dashed=dashed, log=False,
+                              ylabel="share of the class with r > t" if binary else
+                              "share of the space: class core C(t)")

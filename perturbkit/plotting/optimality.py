@@ -1,11 +1,11 @@
-"""Pictures for lesson 06: the spread of the sum around its threshold, and robust-core shares against a bound."""
+"""Pictures for lesson 06: the spread of the sum around its threshold (robust-share curves: ``plotting.census``)."""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..checks import check_int, check_radii, check_real
+from ..checks import check_int, check_real
 from ..sum_classifier import level_sum_pmf
 from ._base import axes_for
 
@@ -34,33 +34,4 @@ def plot_sum_concentration(ns=(4, 8, 16, 32), levels: int = 2, band: float | Non
     ax.set_ylabel("density")
     ax.set_title(f"the sum of a random image is spread over Θ(n) around the threshold (L = {levels})", fontsize=10)
     ax.legend(fontsize=8)
-    return ax.figure
-
-
-def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", ax=None,
-                       title: str | None = None) -> Figure:
-    """One step curve per entry of ``shares`` (label -> share of the class with robustness > t, per t), and the
-    bound as a dashed black line. Returns the Figure (``ax``'s when given)."""
-    if not isinstance(shares, dict) or not shares:
-        raise ValueError(f"shares must be a non-empty dict name -> share per t, got {type(shares).__name__}")
-    t = check_radii("t", t, negative_ok=True)
-    for name, share in shares.items():
-        if np.shape(share) != t.shape:
-            raise ValueError(f"shares[{name!r}] must have one value per t ({t.shape}), got shape {np.shape(share)}")
-    if bound is not None and np.shape(bound) != t.shape:
-        raise ValueError(f"bound must have one value per t ({t.shape}), got shape {np.shape(bound)}")
-    ax = axes_for(ax, (9, 3.6))
-    for i, (name, share) in enumerate(shares.items()):
-        # earlier curves drawn thicker, so that identical curves (e.g. two names for one split) stay visible
-        ax.step(t, share, where="post", lw=max(3.5 - 0.4 * i, 1.0), color=f"C{i % 10}", label=name)
-    if bound is not None:
-        ax.step(t, bound, where="post", color="k", ls="--", lw=1.2, label=bound_label)
-    ax.set_xlabel("t (changed entries)")
-    ax.set_ylabel("share of the class with r_0 > t")
-    ax.set_yscale("symlog", linthresh=1e-3)
-    ax.set_ylim(0, 1.05)
-    ax.grid(True, alpha=0.25)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    if title:
-        ax.set_title(title, fontsize=10)
     return ax.figure

@@ -4,7 +4,6 @@ budget."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import ipywidgets as W
@@ -16,6 +15,7 @@ from ..checks import check_images, check_int, check_labels, check_p
 from ..natural import nn_margin
 from ..neighbours import nearest
 from ..plotting.images import image_grid
+from ..spaces import ImageSpace
 from .live import LiveView, p_dropdown
 
 
@@ -61,9 +61,8 @@ def nn_view(index: int, source: str, p: float, tests: torch.Tensor, noise: torch
     index = check_int("index", index, minimum=0, maximum=images.shape[0] - 1)
     query = images[index]
     cert = nn_certificate(query, references, labels, p)
-    q, n = query.shape[0], query.shape[-1]
-    t = math.sqrt(q) * n
-    budget = t ** (1 / max(p, 1.0))
+    space = ImageSpace(query.shape[-1], channels=query.shape[0])  # only for its budget formula
+    t, budget = space.budget(0), space.budget(p)
     unit = "changed pixels" if p == 0 else f"in l{format_p(p)}"
     text = "\n".join([
         f"{source} {index}: the 1-NN classifier says {cert.label}",

@@ -36,7 +36,7 @@ def feedback(question: Question, index: int | None) -> str:
     if not isinstance(index, int) or not 0 <= index < len(question.choices):
         raise ValueError(f"index must be None or a choice number in 0..{len(question.choices) - 1}, got {index!r}")
     c = question.choices[index]
-    return ("Correct. " if c.correct else "Not quite. ") + c.why
+    return ("Correct. " if c.correct else "Not quite. ") + c.why[:1].upper() + c.why[1:]
 
 
 QUIZZES: dict[str, tuple[Question, ...]] = {}

@@ -29,6 +29,10 @@ class Question:
             raise ValueError(f"a question needs at least two choices, each with an explanation: {self.prompt!r}")
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def feedback(question: Question, index: int | None) -> str:
     """The text shown under ``question`` once choice ``index`` is picked ('' while nothing is picked)."""
     if index is None:
@@ -36,7 +40,7 @@ def feedback(question: Question, index: int | None) -> str:
     if not isinstance(index, int) or not 0 <= index < len(question.choices):
         raise ValueError(f"index must be None or a choice number in 0..{len(question.choices) - 1}, got {index!r}")
     c = question.choices[index]
-    return ("Correct. " if c.correct else "Not quite. ") + c.why[:1].upper() + c.why[1:]
+    return ("Correct. " if c.correct else "Not quite. ") + _sentence(c.why)
 
 
 QUIZZES: dict[str, tuple[Question, ...]] = {}
@@ -74,6 +78,7 @@ def quiz_html(lesson: str) -> str:
         parts.append(f"<p><b>Question {number}.</b> {prompt}</p><ol type='A'>"
                      + "".join(f"<li>{html.escape(c.text)}</li>" for c in q.choices) + "</ol>"
                      + f"<details><summary>Answer</summary><p><b>{right}.</b></p><ul>"
-                     + "".join(f"<li><b>{a}:</b> {html.escape(c.why)}</li>" for a, c in zip(letters, q.choices))
+                     + "".join(f"<li><b>{a}:</b> {html.escape(_sentence(c.why))}</li>"
+                               for a, c in zip(letters, q.choices))
                      + "</ul></details>")
     return "".join(parts) + "</div>"

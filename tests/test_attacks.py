@@ -1,3 +1,4 @@
+import copy
 import inspect
 import math
 
@@ -311,9 +312,7 @@ def test_bad_inputs(digits_cnn):
 def test_attacks_on_cuda(digits_cnn):
     model, x, y = digits_cnn
     dev = torch.device("cuda")
-    mc = models.SmallCNN(8).to(dev)
-    mc.load_state_dict(model.state_dict())
-    xc, yc = x.to(dev), y.to(dev)
+    mc, xc, yc = copy.deepcopy(model).to(dev), x.to(dev), y.to(dev)
     for p, eps in [(INF, 0.2), (2, 1.5), (1, 5.0), (0, 6)]:
         xa = attacks.pgd(mc, xc, yc, p=p, eps=eps, steps=20, random_start=True, seed=0).adversarial
         assert xa.device.type == "cuda"

@@ -1,6 +1,7 @@
 """PGD's early stopping: shrinking the batch every step (CPU), masking fooled samples between shrinkings (GPU), and
 the textbook loop that drops fooled samples at once all give every sample its first adversarial iterate."""
 
+import copy
 import math
 
 import pytest
@@ -91,9 +92,7 @@ def test_masking_on_a_cnn_keeps_success_and_budget(digits):
 def test_cuda_masks_and_matches_its_own_compacting_run(digits):
     model, x, y = digits
     dev = torch.device("cuda")
-    mc = models.SmallCNN(8).to(dev)
-    mc.load_state_dict(model.state_dict())
-    xc, yc = x.to(dev), y.to(dev)
+    mc, xc, yc = copy.deepcopy(model).to(dev), x.to(dev), y.to(dev)
     assert gradient._compact_every(dev) == gradient._CUDA_COMPACT_EVERY > 1
     for p, eps in [(INF, 0.1), (2, 1.0), (0, 6)]:
         masked = attacks.pgd(mc, xc, yc, p=p, eps=eps, steps=30).adversarial

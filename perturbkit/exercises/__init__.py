@@ -20,14 +20,15 @@ from .quiz import QUIZZES, Choice, Question, feedback, quiz_questions
 __all__ = ["check", "verdict", "Verdict", "Checker", "Mistake", "CHECKERS", "AnswerFormError",
            "Question", "Choice", "feedback", "quiz_questions", "QUIZZES"]
 
-_loaded = False
+
+def _load(lesson: str | None = None) -> None:
+    """Import lessonLL (which registers its checkers and quiz), or every lesson module when ``lesson`` is None.
+    Loading one lesson's module only keeps a lesson's first ``check`` quick."""
+    for m in pkgutil.iter_modules(__path__):
+        if m.name.startswith("lesson") and (lesson is None or m.name == f"lesson{lesson}"):
+            importlib.import_module(f"{__name__}.{m.name}")
 
 
 def _load_all() -> None:
-    """Import every lessonLL module once, which registers its checkers and quiz."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for m in sorted(pkgutil.iter_modules(__path__)):
-            if m.name.startswith("lesson"):
-                importlib.import_module(f"{__name__}.{m.name}")
+    """Import every lesson module (for listings and tests)."""
+    _load()

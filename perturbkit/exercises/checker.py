@@ -106,9 +106,11 @@ def register(checker: Checker) -> Checker:
 
 
 def _checker(exercise) -> Checker:
-    from . import _load_all
-    _load_all()
+    from . import _load
+    if isinstance(exercise, str):
+        _load(exercise.partition(".")[0])
     if not isinstance(exercise, str) or exercise not in CHECKERS:
+        _load()  # the message lists every exercise
         known = ", ".join(sorted(CHECKERS))
         raise ValueError(f"exercise must be the id of a compute exercise such as '03.2'; got {exercise!r}; "
                          f"known: {known}")

@@ -56,9 +56,10 @@ def register_quiz(lesson: str, questions: list[Question]) -> tuple[Question, ...
 
 def quiz_questions(lesson: str) -> tuple[Question, ...]:
     """The quiz of ``lesson`` ("00" to "10")."""
-    from . import _load_all
-    _load_all()
+    from . import _load
+    _load(lesson if isinstance(lesson, str) else None)
     if lesson not in QUIZZES:
+        _load()  # the message lists every lesson
         raise ValueError(f"lesson must be one of {sorted(QUIZZES)}, got {lesson!r}")
     return QUIZZES[lesson]
 

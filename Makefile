@@ -42,9 +42,10 @@ $(LSTAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course]'
 	@touch $@
 
-# Everything `make test` needs on top: pytest, nbval, playwright, hypothesis.
+# Everything `make test` needs on top: pytest, nbval, playwright, hypothesis, and on Linux Triton (the fused CUDA
+# kernel of the census runs in its interpreter in the tests).
 $(STAMP): $(LSTAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test,gpu]'
 	@touch $@
 
 $(BSTAMP): $(STAMP)
@@ -88,7 +89,7 @@ test-browser: $(STAMP)
 constraints:
 	rm -rf build/pin && $(PYTHON) -m venv build/pin
 	build/pin/bin/python -m pip install --quiet --upgrade pip
-	build/pin/bin/python -m pip install --quiet torch==2.13.0 -e '.[course,test,bench,book]'
+	build/pin/bin/python -m pip install --quiet torch==2.13.0 -e '.[course,test,gpu,bench,book]'
 	build/pin/bin/python -m pip install --quiet --no-deps torchattacks==3.5.1
 	{ echo "# Pins for every package the course, its tests, benchmarks and book use (Python 3.11+). Regenerate with 'make constraints'."; \
 	  build/pin/bin/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' -e '/^pip==/d'; } > constraints.txt

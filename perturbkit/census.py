@@ -20,18 +20,17 @@ with what the device has free; a call that does not fit raises MemoryError inste
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from . import fused_pass
 from .checks import available_bytes, check_bool, check_device, check_int, check_memory, check_p
 from .spaces import ImageSpace
 
-__all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes", "bound_report",
-           "enable_fused_pass"]
+__all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes", "bound_report"]
 
 # None: whole-array passes. A number of bytes: contiguous blocks of that size get their last axes while they sit in
 # the CPU cache, then column strips of about that size get the first axes. Blocks of a few MiB beat whole-array
@@ -169,64 +168,16 @@ def _axis_pass(v: torch.Tensor, plan: _Plan, scratch: torch.Tensor | None = None
                 torch.minimum(va, cand, out=va)
 
 
-# ---------------------------------------------------------------------------------------------------- fused pass
-# The torch-only binary pass above makes four elementwise calls per axis (about 5.5 array-sized transfers). A fused
-# pass reads each pair (a, b) once and writes min(a, b + c), min(b, a + c) once: one read and one write of the array,
-# the streaming limit. torch.compile generates it as a Triton kernel on CUDA. It is off by default and CUDA only:
-# on the course's 2-core CPU the C++ kernel that torch.compile generates for these shapes ran at 1% of a copy's
-# bandwidth, far below the torch-only passes (benchmarks/README.md). Results are identical (integer min-plus).
-_FUSED: Callable | None = None  # the pass in use on CUDA (None: the torch-only passes)
-_COMPILED: Callable | None = None  # the compiled pass, once built
-
-
-def _binary_pass_body(v: torch.Tensor, c: int) -> None:
-    m = torch.minimum(v[:, 0:1], v[:, 1:2]) + c
-    v.copy_(torch.minimum(v, m))
-
-
-def enable_fused_pass(on: bool = True) -> bool:
-    """Use (``on=True``) or stop using the compiled one-read-one-write binary pass on CUDA; returns whether it is
-    in use. Needs a GPU and torch.compile's Triton backend; where either is missing, a warning says why and the
-    census keeps the torch-only passes (same results)."""
-    global _FUSED, _COMPILED
-    on = check_bool("on", on)
-    if not on:
-        _FUSED = None
-        return False
-    if _COMPILED is None:
-        try:
-            if not torch.cuda.is_available():
-                raise RuntimeError("no CUDA device")
-            fused = torch.compile(_binary_pass_body, dynamic=True, fullgraph=True)
-            for shape in ((4, 2, 4), (1, 2, 16), (16, 2, 1)):  # the general case and the first and last axes
-                v = torch.randperm(32).to(device="cuda", dtype=torch.uint8).reshape(shape)
-                want = v.clone()
-                _axis_pass(want, _Plan("hamming", torch.uint8, 9, (0, 1)))
-                fused(v, 1)
-                if not torch.equal(v, want):
-                    raise RuntimeError("the compiled pass disagrees with the torch-only pass")
-        except Exception as e:  # any backend failure: keep the torch-only kernel
-            import warnings
-
-            warnings.warn(f"fused census pass unavailable ({type(e).__name__}: {str(e).splitlines()[0][:200]}); "
-                          f"using the torch-only passes", stacklevel=2)
-            return False
-        _COMPILED = fused
-    _FUSED = _COMPILED
-    return True
-
-
 def _transform(g: torch.Tensor, L: int, N: int, plan: _Plan) -> None:
     """Distance transform of the flat array ``g`` (L**N values, 0 on the set, plan.inf elsewhere), in place.
 
     On the CPU the array is cut into contiguous blocks of L**k entries that fit in the cache: first every block gets
     its k last axes (the block stays in cache across those passes), then column strips of the (L**(N-k), L**k) view
     get the N-k first axes. The passes commute, so the order does not change the result.
-    With :func:`enable_fused_pass`, binary spaces on CUDA get one compiled whole-array pass per axis instead.
+    Binary spaces go to the compiled kernels of :mod:`perturbkit.fused_pass` where the device has one (same
+    integers, two passes per sweep over memory).
     """
-    if _FUSED is not None and g.is_cuda and L == 2 and plan.kind != "minmax":
-        for i in range(N):
-            _FUSED(g.view(2**i, 2, 2 ** (N - 1 - i)), plan.costs[1])
+    if L == 2 and plan.kind == "hamming" and fused_pass.transform(g, N, plan.costs[1]):
         return
     if g.device.type == "cuda" or _CPU_BLOCK_BYTES is None:
         k = N

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import perturbkit.census as census
-from perturbkit import classifiers, norms
+from perturbkit import classifiers, fused_pass, norms
 from perturbkit.census import label_space, robust_share, robustness
 from perturbkit.spaces import ImageSpace
 
@@ -53,8 +53,10 @@ def test_robustness_equals_brute_force(space, monkeypatch):
             continue  # the 4096-image space: every other labelling keeps the test fast
         for p in PS:
             want = brute_force(labels, distances[p])
-            for block in (None, 4):  # 4 bytes: the cache-blocked order of passes
+            # whole-array passes, the cache-blocked order (4-byte blocks), and the fused CPU kernel (binary spaces)
+            for block, fused in ((None, False), (4, False), (None, True)):
                 monkeypatch.setattr(census, "_CPU_BLOCK_BYTES", block)
+                monkeypatch.setattr(fused_pass, "_CPU_MIN_ENTRIES", 0 if fused else math.inf)
                 r = robustness(labels, space, p)
                 assert r.dtype == torch.float32 and r.shape == (space.size,)
                 torch.testing.assert_close(r.double(), want, rtol=1e-5, atol=1e-6, msg=f"{name}, p={p}")
@@ -179,35 +181,6 @@ def test_cuda_matches_cpu():
         assert torch.equal(gpu_labels.cpu(), labels)
         for p in PS:
             torch.testing.assert_close(robustness(gpu_labels, space, p).cpu(), robustness(labels, space, p))
-
-
-@pytest.mark.gpu
-def test_fused_pass_is_identical_to_the_torch_only_passes():
-    """The compiled one-read-one-write binary pass on CUDA changes no distance."""
-    try:
-        assert census.enable_fused_pass(), "torch.compile could not build the fused pass on this GPU"
-        for space in (ImageSpace(2), ImageSpace(1, 2, 5), ImageSpace(1, 2, 11), ImageSpace(1, 2, 20)):
-            labels = label_space(classifiers.random_labels(3, seed=5), space, device="cuda", progress=False)
-            for p in (0, 0.5, 2, math.inf):
-                fused = robustness(labels, space, p)
-                census.enable_fused_pass(False)
-                plain = robustness(labels, space, p)
-                census.enable_fused_pass()
-                assert torch.equal(fused, plain), (space, p)
-            if space.num_entries <= 12:
-                assert torch.equal(robustness(labels, space, 0).cpu(), brute_force(labels.cpu(), space, 0).float())
-    finally:
-        census.enable_fused_pass(False)
-
-
-def test_fused_pass_off_without_a_gpu():
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a GPU: the GPU test covers the fused pass")
-    with pytest.warns(UserWarning, match="no CUDA device"):
-        assert census.enable_fused_pass() is False
-    assert census.enable_fused_pass(False) is False
-    with pytest.raises(TypeError, match="on must be True or False"):
-        census.enable_fused_pass("yes")
 
 
 def test_census_plot_draws_each_class_and_its_bound():

@@ -1,6 +1,6 @@
 """Census speed: perturbkit.census.robustness(p=0) against scipy.ndimage.distance_transform_edt, the full 2^25
 census, the share of the streaming limit (a plain torch copy of the same array) for the torch-only passes and the
-fused kernel (perturbkit.fused_pass: numba on the CPU, Triton on CUDA), and 2^30 images on the CPU; the bit-packed
+fused kernel (perturbkit.fused: numba on the CPU, Triton on CUDA), and 2^30 images on the CPU; the bit-packed
 census (perturbkit.bitset_census) against the byte census at 2^25 and of 2^34 sum-threshold images on the CPU
 (2^36, every 6x6 binary image, on a GPU with the memory).
 
@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from scipy import ndimage
 
-from perturbkit import census, classifiers, fused_pass
+from perturbkit import census, classifiers, fused
 from perturbkit.bitset_census import bitset_bytes, bitset_census
 from perturbkit.census import _plan, label_space, robust_share, robustness
 from perturbkit.spaces import ImageSpace
@@ -70,12 +70,12 @@ def full_census(N: int, device="cpu") -> None:
     space = ImageSpace(1, 2, N)
     labels = random_labels(N, device)
     times = []
-    for fused in (False, True):
-        fused_pass.enable(fused)
+    for use_fused in (False, True):
+        fused.enable(use_fused)
         robustness(labels, space, 0)  # warm-up
         times.append(best_of(lambda: robustness(labels, space, 0), repeat=5))
-    fused_pass.enable(True)
-    kernel = "fused kernel" if fused_pass.available(device) else "no fused kernel: torch-only again"
+    fused.enable(True)
+    kernel = "fused kernel" if fused.available(device) else "no fused kernel: torch-only again"
     print(f"full census of 2^{N} = {2**N:,} images (two classes, d_0, {device}): torch-only passes {times[0]:.3f} s, "
           f"{kernel} {times[1]:.3f} s ({times[0] / times[1]:.1f}x)")
     # streaming limit: every pass reads and writes the array once; a copy does the same once
@@ -83,7 +83,7 @@ def full_census(N: int, device="cpu") -> None:
     g = torch.zeros(2**N, dtype=plan.dtype, device=device)
     g[labels == 1] = plan.inf
     want = g.clone()
-    fused_pass.enable(False)
+    fused.enable(False)
     census._transform(want, 2, N, plan)
     work = g.clone()
     copy = best_of(lambda: work.copy_(g), repeat=7)
@@ -91,9 +91,9 @@ def full_census(N: int, device="cpu") -> None:
     traffic = 2 * g.numel() * g.element_size() * N  # bytes read + written by N passes
     print(f"copy of the same {g.numel() * g.element_size() / 2**20:.0f} MiB array: {copy * 1e3:.2f} ms "
           f"({limit / 1e9:.1f} GB/s)")
-    for name, fused in (("torch-only passes", False), ("fused kernel", True)):
-        fused_pass.enable(fused)
-        if fused and not fused_pass.available(device):
+    for name, use_fused in (("torch-only passes", False), ("fused kernel", True)):
+        fused.enable(use_fused)
+        if use_fused and not fused.available(device):
             print(f"fused kernel: none on {device} (numba on the CPU, Triton on CUDA: is it installed?)")
             continue
         census._transform(work.copy_(g), 2, N, plan)  # warm-up (the fused kernel's first call compiles it)
@@ -102,7 +102,7 @@ def full_census(N: int, device="cpu") -> None:
         print(f"one transform, {name}: {passes * 1e3:.1f} ms for {N} passes; effective pass traffic "
               f"{traffic / passes / 1e9:.1f} GB/s = {100 * traffic / passes / limit:.0f}% of the copy; "
               f"identical to the torch-only kernel: {torch.equal(work, want)}")
-    fused_pass.enable(True)
+    fused.enable(True)
 
 
 def big(N: int, device="cpu") -> None:

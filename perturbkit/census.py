@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from . import fused_pass
+from . import fused
 from .checks import available_bytes, check_bool, check_device, check_int, check_memory, check_p
 from .spaces import ImageSpace
 
@@ -174,10 +174,10 @@ def _transform(g: torch.Tensor, L: int, N: int, plan: _Plan) -> None:
     On the CPU the array is cut into contiguous blocks of L**k entries that fit in the cache: first every block gets
     its k last axes (the block stays in cache across those passes), then column strips of the (L**(N-k), L**k) view
     get the N-k first axes. The passes commute, so the order does not change the result.
-    Binary spaces go to the compiled kernels of :mod:`perturbkit.fused_pass` where the device has one (same
+    Binary spaces go to the compiled kernels of :mod:`perturbkit.fused` where the device has one (same
     integers, two passes per sweep over memory).
     """
-    if L == 2 and plan.kind == "hamming" and fused_pass.transform(g, N, plan.costs[1]):
+    if L == 2 and plan.kind == "hamming" and fused.transform(g, N, plan.costs[1]):
         return
     if g.device.type == "cuda" or _CPU_BLOCK_BYTES is None:
         k = N

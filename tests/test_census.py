@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import perturbkit.census as census
-from perturbkit import classifiers, fused_pass, norms
+from perturbkit import classifiers, fused, norms
 from perturbkit.census import label_space, robust_share, robustness
 from perturbkit.spaces import ImageSpace
 
@@ -54,9 +54,9 @@ def test_robustness_equals_brute_force(space, monkeypatch):
         for p in PS:
             want = brute_force(labels, distances[p])
             # whole-array passes, the cache-blocked order (4-byte blocks), and the fused CPU kernel (binary spaces)
-            for block, fused in ((None, False), (4, False), (None, True)):
+            for block, use_fused in ((None, False), (4, False), (None, True)):
                 monkeypatch.setattr(census, "_CPU_BLOCK_BYTES", block)
-                monkeypatch.setattr(fused_pass, "_CPU_MIN_ENTRIES", 0 if fused else math.inf)
+                monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0 if use_fused else math.inf)
                 r = robustness(labels, space, p)
                 assert r.dtype == torch.float32 and r.shape == (space.size,)
                 torch.testing.assert_close(r.double(), want, rtol=1e-5, atol=1e-6, msg=f"{name}, p={p}")

@@ -1,0 +1,183 @@
+"""Compiled kernels for binary spaces that fuse many torch calls into one sweep: numba on the CPU, Triton on CUDA.
+
+Two kernels, each with a torch-only twin that stays the reference and the fallback:
+
+* the census pass (:func:`transform`, twin :func:`perturbkit.census._axis_pass`). On a binary space the census's
+  distance transform visits every axis once and, for every pair of images that differ in that entry only, sets
+  a <- min(a, b + 1) and b <- min(b, a + 1). With torch calls that is four elementwise operations per axis, about 5.5
+  array-sized memory transfers where one read and one write would do. The kernels read a group of four entries (two
+  axes) once, update it in registers and write it once: each sweep over memory does two passes.
+* the dilation of the bit-packed census (:func:`dilate`, twin :func:`perturbkit.bitset_census._dilate`): one Hamming
+  step of a bitset and its popcount, without the dozens of whole-chunk temporaries of the torch-only version.
+
+The results are the same integers (min, + 1 and OR never round); tests/test_fused.py checks them against the
+torch-only versions and brute force, and the Triton kernels also in Triton's interpreter on the CPU.
+
+Both libraries are optional: numba (part of the course's install) and Triton (part of torch's CUDA wheels). The first
+time a device needs its kernels they are imported and checked against the torch-only versions on small random
+inputs; where the library is missing the torch-only versions run without a word, and where the check fails a warning
+says so. :func:`enable` switches the kernels off and on (for comparisons); :func:`available` says whether a device has
+them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import warnings
+
+import numpy as np
+import torch
+
+from ..checks import check_bool
+
+__all__ = ["enable", "available", "transform", "dilate"]
+
+# The CPU kernels pay a one-off import and compile (or cache load) of about a second: on spaces of fewer images the
+# torch-only versions take less than that in total. Tests lower it to run the kernels on small spaces.
+_CPU_MIN_ENTRIES = 2**16
+# Census blocks and strips of this many bytes sit in one core's L2 cache while they get their passes.
+_CPU_CACHE_BYTES = 2**18
+# Dilation: chunks of 4 MiB of words (in the L3 cache) get their in-chunk axes, strips of 512 KiB the others.
+_CPU_CHUNK_WORDS, _CPU_STRIP_WORDS = 2**19, 2**16
+
+_enabled = True
+_backends: dict[str, object] = {}  # device type -> the checked kernel module, or None where there is none
+
+
+def enable(on: bool = True) -> None:
+    """Use (``on=True``, the default) or stop using the fused kernels wherever a device has them."""
+    global _enabled
+    _enabled = check_bool("on", on)
+
+
+def _masks() -> np.ndarray:
+    from ..bitset_census import _INWORD_MASKS
+
+    return np.array(_INWORD_MASKS, dtype=np.int64)
+
+
+def _run_transform(backend, g: torch.Tensor, N: int, c: int) -> None:
+    if g.device.type == "cpu":
+        backend.census_pass(g.numpy(), N, c, _CPU_CACHE_BYTES)
+    else:
+        backend.census_pass(g, N, c)
+
+
+def _run_dilate(backend, src: torch.Tensor, dst: torch.Tensor, N: int) -> int:
+    if src.device.type == "cpu":
+        return backend.dilate(src.numpy(), dst.numpy(), N, _masks(), _CPU_CHUNK_WORDS, _CPU_STRIP_WORDS)
+    return backend.dilate(src, dst, N)
+
+
+@contextlib.contextmanager
+def _quiet(kind: str):
+    """Warnings off (numba's cache notices must not reach a lesson's output) and numba's threads = torch's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if kind == "cpu":
+            import numba
+
+            numba.set_num_threads(max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)))
+        yield
+
+
+def _self_check(module, kind: str) -> None:
+    """Both kernels of ``module`` against the torch-only versions on small random inputs (raises on a difference)."""
+    from ..bitset_census import _dilate
+
+    gen = torch.Generator().manual_seed(0)
+    for N in (1, 5, 9, 12):  # odd and even counts of axes; one word, several, several chunks
+        g = torch.randint(0, 2, (2**N,), generator=gen).to(torch.uint8).mul_(N + 1).to(kind)
+        want = g.clone()
+        _torch_only(want, N, 1)
+        _run_transform(module, g, N, 1)
+        if not torch.equal(g, want):
+            raise RuntimeError(f"the census pass disagrees with the torch-only passes for N = {N}")
+        words = max(1, 2**N // 64)
+        src = torch.randint(-2**62, 2**62, (2, words), generator=gen).prod(dim=0)  # random bits, some dense words
+        if N < 6:
+            src &= (1 << 2**N) - 1  # a space under 64 images uses the low bits of its one word
+        src = src.to(kind)
+        want, got = torch.empty_like(src), torch.empty_like(src)
+        count = _dilate(src, want, N, 4, torch.empty(4, dtype=torch.int64, device=kind))  # 4-word chunks
+        if _run_dilate(module, src, got, N) != count or not torch.equal(got, want):
+            raise RuntimeError(f"the dilation disagrees with the torch-only one for N = {N}")
+
+
+def _torch_only(g: torch.Tensor, N: int, c: int) -> None:
+    # the reference census transform: one torch-only pass per axis over the whole array (census._axis_pass)
+    from ..census import _axis_pass, _Plan
+
+    plan = _Plan("hamming", torch.uint8, 255, (0, c))
+    for i in range(N):
+        _axis_pass(g.view(2**i, 2, 2 ** (N - 1 - i)), plan)
+
+
+def _load(kind: str):
+    """The kernel module for a device type after its first-use check, or None."""
+    if kind not in _backends:
+        backend = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                module = importlib.import_module(f"{__name__}.{kind}")
+            except ImportError:
+                module = None  # the optional library is not installed: the torch-only versions, silently
+        if module is not None:
+            try:
+                with _quiet(kind):
+                    _self_check(module, kind)
+                backend = module
+            except Exception as e:  # any failure of a compiled kernel: keep the torch-only versions
+                warnings.warn(f"the fused kernels on {kind} are unavailable ({type(e).__name__}: "
+                              f"{str(e).splitlines()[0][:200] if str(e) else ''}); using the torch-only versions",
+                              stacklevel=3)
+        _backends[kind] = backend
+    return _backends[kind]
+
+
+def available(device="cpu") -> bool:
+    """Whether ``device`` (``"cpu"``, ``"cuda"`` or a torch.device) has working fused kernels (imports and checks
+    them on the first call)."""
+    kind = torch.device(device).type
+    if kind == "cuda" and not torch.cuda.is_available():
+        return False
+    return kind in ("cpu", "cuda") and _load(kind) is not None
+
+
+def _backend_for(t: torch.Tensor, entries: int):
+    if not _enabled or t.device.type not in ("cpu", "cuda"):
+        return None
+    if t.device.type == "cpu" and entries < _CPU_MIN_ENTRIES:
+        return None
+    return _load(t.device.type)
+
+
+def transform(g: torch.Tensor, N: int, c: int = 1) -> bool:
+    """The census transform of the binary space's flat array ``g`` (uint8, 2**N entries, 0 on the set and N + 1
+    elsewhere) with cost ``c`` per changed entry, in place on g's device, if a fused kernel applies; returns whether
+    it ran (False: the caller runs the torch-only passes)."""
+    if g.dtype != torch.uint8 or not g.is_contiguous() or g.numel() != 2**N:
+        return False
+    backend = _backend_for(g, g.numel())
+    if backend is None:
+        return False
+    with _quiet(g.device.type):
+        _run_transform(backend, g, N, c)
+    return True
+
+
+def dilate(src: torch.Tensor, dst: torch.Tensor, N: int) -> int | None:
+    """dst = src dilated by one Hamming step, for bitsets of 2**N images in int64 words (bitset_census's layout) on
+    one device, if a fused kernel applies; returns the number of images in dst, or None (the caller runs the
+    torch-only version)."""
+    words = max(1, 2**N // 64)
+    if not (src.dtype == dst.dtype == torch.int64 and src.numel() == dst.numel() == words
+            and src.is_contiguous() and dst.is_contiguous() and src.device == dst.device):
+        return None
+    backend = _backend_for(src, 2**N)
+    if backend is None:
+        return None
+    with _quiet(src.device.type):
+        return _run_dilate(backend, src, dst, N)

@@ -83,6 +83,9 @@ RECIPES: dict[str, Recipe] = {
     "mnist_cnn": Recipe(("02",), "SmallCNN", dict(n=28, width=16, seed=0), "mnist", epochs=3),
     "digits_0v1_mlp_5x5": Recipe(("04",), "MLP", dict(n=5, classes=2, hidden=8, depth=1, seed=0), "digits",
                                  epochs=10, labels=(0, 1), resize=5, levels=2, test_fraction=None),
+    # the same at 6x6: its census over all 2^36 images needs a GPU (data/census_6x6.py writes the stored result)
+    "digits_0v1_mlp_6x6": Recipe(("04",), "MLP", dict(n=6, classes=2, hidden=8, depth=1, seed=0), "digits",
+                                 epochs=10, labels=(0, 1), resize=6, levels=2, test_fraction=None),
     # lesson 05 compares n = 8..64 fairly: every network trained to >= 0.95 test accuracy on all training digits
     **{f"scaling_cnn_{n}": Recipe(("05",), kwargs=dict(n=n, width=8, hidden=32, seed=0), resize=n, **_SCALING)
        for n in (8, 16, 32, 64)},

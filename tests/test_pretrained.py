@@ -21,7 +21,7 @@ from perturbkit.network_scaling import cnn_scaling
 
 RETRAIN_TOL = 0.02
 LOAD_TOL = 0.003
-CHEAP = {"digits_mlp", "digits_0v1_mlp_5x5"}  # retrained in a second or two: always tested
+CHEAP = {"digits_mlp", "digits_0v1_mlp_5x5", "digits_0v1_mlp_6x6"}  # retrained in a second or two: always tested
 
 
 @pytest.fixture

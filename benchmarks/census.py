@@ -8,6 +8,7 @@ Everything is measured in one run on one machine; the numbers worth quoting are 
     python benchmarks/census.py             # N = 16..22 against scipy, 2^25, streaming shares, 2^30, bit-packed 2^34
     python benchmarks/census.py --quick     # N = 16..20 and 2^25 only
     python benchmarks/census.py --bitset 34 # only the bit-packed census of 2^34 images (time and peak memory)
+    python benchmarks/census.py --gpu-only  # only the CUDA part (benchmarks/gpu/check.sh)
 On a machine with CUDA it also runs the census on the GPU (2^32 images when the GPU has the memory) and the
 bit-packed census of all 2^36 6x6 binary images when the GPU has the memory for it.
 """
@@ -167,6 +168,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip N = 22 and 2^30")
     parser.add_argument("--no-big", action="store_true", help="skip 2^30 and the 2^34 bit-packed census")
+    parser.add_argument("--gpu-only", action="store_true", help="only the CUDA measurements")
     parser.add_argument("--bitset", type=int, default=None, metavar="N",
                         help="only the bit-packed census of 2^N sum-threshold images on the CPU")
     args = parser.parse_args()
@@ -175,16 +177,17 @@ if __name__ == "__main__":
     if args.bitset is not None:
         bitset(args.bitset)
         raise SystemExit
-    against_scipy([16, 18, 20] if args.quick else [16, 18, 20, 22])
-    full_census(25)
-    bitset_against_bytes(25)
-    bitset_fused(25 if args.quick else 30)
-    if not (args.quick or args.no_big):
+    if not args.gpu_only:
+        against_scipy([16, 18, 20] if args.quick else [16, 18, 20, 22])
+        full_census(25)
+        bitset_against_bytes(25)
+        bitset_fused(25 if args.quick else 30)
+    if not (args.quick or args.no_big or args.gpu_only):
         big(30)
         bitset(34)
     if torch.cuda.is_available():
         print(f"GPU: {torch.cuda.get_device_name()}")
-        full_census(25, "cuda")
+        full_census(30, "cuda")  # 1 GiB: beyond the L2 cache, a copy runs at the memory's bandwidth
         bitset_fused(32, "cuda")
         free = torch.cuda.mem_get_info()[0]
         big(32 if free > 2**32 * 8 else 30, "cuda")

@@ -75,6 +75,28 @@ def torch_only_dilation(src: torch.Tensor, N: int) -> tuple[torch.Tensor, int]:
     return dst, count
 
 
+def assert_kernels_match(census_pass, dilate, Ns, brute_force_up_to: int) -> None:
+    """``census_pass(g, N)`` (in place) and ``dilate(src, dst, N)`` (returns the count), either one may be None,
+    against the torch-only versions on every start array and bitset of 2**N images, and against brute force for
+    N <= brute_force_up_to."""
+    for N in Ns:
+        for g in start_arrays(N) if census_pass else ():
+            want = g.clone()
+            fused._torch_only(want, N, 1)
+            got = g.clone()
+            assert census_pass(got, N) is not False, N
+            assert torch.equal(got, want), N
+            if N <= brute_force_up_to:
+                assert torch.equal(got, hamming_brute_force(g, N)), N
+        for src in random_bitsets(N) if dilate else ():
+            want, count = torch_only_dilation(src, N)
+            got = torch.empty_like(src)
+            assert dilate(src, got, N) == count, N
+            assert torch.equal(got, want), N
+            if N <= brute_force_up_to:
+                assert torch.equal(got, dilation_brute_force(src, N)), N
+
+
 @pytest.fixture
 def small_cpu_kernel(monkeypatch):
     """The CPU kernel on every size, with blocks of 16 bytes so that even small arrays have strips."""
@@ -87,14 +109,7 @@ def small_cpu_kernel(monkeypatch):
 
 @pytest.mark.parametrize("N", range(0, 13))
 def test_cpu_kernel_equals_torch_only_passes_and_brute_force(N, small_cpu_kernel):
-    for g in start_arrays(N):
-        want = g.clone()
-        fused._torch_only(want, N, 1)
-        got = g.clone()
-        assert fused.transform(got, N)
-        assert torch.equal(got, want), N
-        if N <= 10:
-            assert torch.equal(got, hamming_brute_force(g, N)), N
+    assert_kernels_match(fused.transform, None, [N], brute_force_up_to=10)
 
 
 def test_cpu_kernel_on_a_space_with_blocks_and_strips_of_cache_size():
@@ -113,14 +128,7 @@ def test_cpu_dilation_equals_torch_only_and_brute_force(layout, small_cpu_kernel
     """Chunks of 1 and 4 words put most axes in the strips (partners in other rows), the default in the chunks."""
     monkeypatch.setattr(fused, "_CPU_CHUNK_WORDS", layout[0])
     monkeypatch.setattr(fused, "_CPU_STRIP_WORDS", layout[1])
-    for N in range(0, 15):
-        for src in random_bitsets(N):
-            want, count = torch_only_dilation(src, N)
-            got = torch.empty_like(src)
-            assert fused.dilate(src, got, N) == count, N
-            assert torch.equal(got, want), N
-            if N <= 10:
-                assert torch.equal(got, dilation_brute_force(src, N)), N
+    assert_kernels_match(None, fused.dilate, range(0, 15), brute_force_up_to=10)
 
 
 def test_bitset_census_is_the_same_with_and_without_the_fused_dilation(small_cpu_kernel):
@@ -214,27 +222,9 @@ def test_cuda_kernels_in_tritons_interpreter_on_the_cpu():
     """The Triton kernels' index arithmetic, updates and counts, run by Triton's interpreter on CPU tensors."""
     pytest.importorskip("triton")
     script = textwrap.dedent("""
-        import torch
-        from perturbkit import fused
         from perturbkit.fused import cuda
-        from tests.test_fused import (dilation_brute_force, hamming_brute_force, random_bitsets, start_arrays,
-                                      torch_only_dilation)
-        for N in range(0, 13):
-            for g in start_arrays(N):
-                want = g.clone()
-                fused._torch_only(want, N, 1)
-                got = g.clone()
-                cuda.census_pass(got, N, 1)
-                assert torch.equal(got, want), N
-                if N <= 9:
-                    assert torch.equal(got, hamming_brute_force(g, N)), N
-            for src in random_bitsets(N):
-                want, count = torch_only_dilation(src, N)
-                got = torch.empty_like(src)
-                assert cuda.dilate(src, got, N) == count, N
-                assert torch.equal(got, want), N
-                if N <= 9:
-                    assert torch.equal(got, dilation_brute_force(src, N)), N
+        from tests.test_fused import assert_kernels_match
+        assert_kernels_match(lambda g, N: cuda.census_pass(g, N, 1), cuda.dilate, range(0, 13), brute_force_up_to=9)
         print("ok")
     """)
     env = dict(os.environ, TRITON_INTERPRET="1",
@@ -247,18 +237,19 @@ def test_cuda_kernels_in_tritons_interpreter_on_the_cpu():
 @pytest.mark.gpu
 def test_cuda_kernels_equal_the_torch_only_versions():
     assert fused.available("cuda"), "the Triton kernels did not pass their check on this GPU"
-    for N in (1, 2, 9, 16, 21):
-        for g in start_arrays(N):
-            want = g.clone()
-            fused._torch_only(want, N, 1)
-            got = g.cuda()
-            assert fused.transform(got, N)
-            assert torch.equal(got.cpu(), want), N
-        for src in random_bitsets(N):
-            want, count = torch_only_dilation(src, N)
-            got = torch.empty_like(src).cuda()
-            assert fused.dilate(src.cuda(), got, N) == count, N
-            assert torch.equal(got.cpu(), want), N
+
+    def census_pass(g, N):  # on the GPU, the result copied back into the CPU tensor
+        x = g.cuda()
+        assert fused.transform(x, N)
+        g.copy_(x.cpu())
+
+    def dilate(src, dst, N):
+        d = dst.cuda()
+        count = fused.dilate(src.cuda(), d, N)
+        dst.copy_(d.cpu())
+        return count
+
+    assert_kernels_match(census_pass, dilate, (1, 2, 9, 16, 21), brute_force_up_to=9)
     for space in (ImageSpace(3), ImageSpace(1, 2, 20)):
         labels = label_space(classifiers.random_labels(3, seed=2), space, progress=False)
         for p in (0, 2, math.inf):

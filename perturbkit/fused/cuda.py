@@ -32,36 +32,23 @@ def _pair(x, y, c):
 
 
 @triton.jit
-def _two_axes(g, groups, i, c, BLOCK: tl.constexpr):
-    # group j: entries b, b + s, b + 2s, b + 3s with s = 2**i and b = (j // s) * 4s + j % s
+def _census_axes(g, groups, i, c, TWO: tl.constexpr, BLOCK: tl.constexpr):
+    # group j: entries b + k s (k = 0, 1, and 2, 3 with TWO) with s = 2**i and b = (j // s) * (2 or 4) s + j % s
     j = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
     ok = j < groups
     s = tl.full((), 1, tl.int64) << i
-    b = ((j >> i) << (i + 2)) + (j & (s - 1))
-    x0 = tl.load(g + b, mask=ok)
-    x1 = tl.load(g + b + s, mask=ok)
-    x2 = tl.load(g + b + 2 * s, mask=ok)
-    x3 = tl.load(g + b + 3 * s, mask=ok)
-    x0, x1 = _pair(x0, x1, c)
-    x2, x3 = _pair(x2, x3, c)
-    x0, x2 = _pair(x0, x2, c)
-    x1, x3 = _pair(x1, x3, c)
-    tl.store(g + b, x0.to(tl.uint8), mask=ok)
-    tl.store(g + b + s, x1.to(tl.uint8), mask=ok)
-    tl.store(g + b + 2 * s, x2.to(tl.uint8), mask=ok)
-    tl.store(g + b + 3 * s, x3.to(tl.uint8), mask=ok)
-
-
-@triton.jit
-def _one_axis(g, groups, i, c, BLOCK: tl.constexpr):
-    # pair j: entries b, b + s with s = 2**i and b = (j // s) * 2s + j % s
-    j = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
-    ok = j < groups
-    s = tl.full((), 1, tl.int64) << i
-    b = ((j >> i) << (i + 1)) + (j & (s - 1))
+    b = ((j >> i) << (i + 1 + TWO)) + (j & (s - 1))
     x0 = tl.load(g + b, mask=ok)
     x1 = tl.load(g + b + s, mask=ok)
     x0, x1 = _pair(x0, x1, c)
+    if TWO:  # the axes of strides s and 2s: a square of four entries
+        x2 = tl.load(g + b + 2 * s, mask=ok)
+        x3 = tl.load(g + b + 3 * s, mask=ok)
+        x2, x3 = _pair(x2, x3, c)
+        x0, x2 = _pair(x0, x2, c)
+        x1, x3 = _pair(x1, x3, c)
+        tl.store(g + b + 2 * s, x2.to(tl.uint8), mask=ok)
+        tl.store(g + b + 3 * s, x3.to(tl.uint8), mask=ok)
     tl.store(g + b, x0.to(tl.uint8), mask=ok)
     tl.store(g + b + s, x1.to(tl.uint8), mask=ok)
 
@@ -74,7 +61,7 @@ def census_pass(g: torch.Tensor, N: int, c: int) -> None:
         two = i + 1 < N
         groups = g.numel() >> (2 if two else 1)
         grid = (triton.cdiv(groups, _BLOCK),)
-        (_two_axes if two else _one_axis)[grid](g, groups, i, c, BLOCK=_BLOCK)
+        _census_axes[grid](g, groups, i, c, TWO=int(two), BLOCK=_BLOCK)
         i += 2 if two else 1
 
 

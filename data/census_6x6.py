@@ -5,11 +5,12 @@
 
 Two labellings go through the bit-packed census (perturbkit.bitset_census, one bit per image): the sum threshold
 (Algorithm 1, exact integer labels), whose histogram must equal the closed form
-(perturbkit.sum_classifier.binary_histogram), and the 0-versus-1 network trained on the 8x8 digits downscaled to
-n x n (perturbkit.pretrained "digits_0v1_mlp_{n}x{n}"), labelled chunk by chunk on the device with float arithmetic.
-Every class of at most half the space must stay under the Harper bound (perturbkit.bounds.harper_bound). The file
-stores the exact integers, the time of each census and the provenance (device, torch and CUDA versions, the
-course's commit, the date and this command); perturbkit.census_record.load reads it back.
+(perturbkit.sum_classifier.binary_histogram) and, where the fused kernels ran, the torch-only dilation's; and the
+0-versus-1 network trained on the 8x8 digits downscaled to n x n (perturbkit.pretrained "digits_0v1_mlp_{n}x{n}"),
+labelled chunk by chunk on the device with float arithmetic. Every class of at most half the space must stay under
+the Harper bound (perturbkit.bounds.harper_bound). The file stores the exact integers, the time of each census, the
+checks that passed and the provenance (device, torch and CUDA versions, the course's commit, the date and this
+command); perturbkit.census_record.load reads it back.
 
 The 6x6 census needs about 33 GiB of memory on the device (bitset_census's memory check says so before it starts):
 one GPU with that much, or a CPU machine with more memory than the course's. An existing file is never replaced
@@ -28,7 +29,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from perturbkit import bounds, census_record, classifiers, pretrained  # noqa: E402
+from perturbkit import bounds, census_record, classifiers, fused, pretrained  # noqa: E402
 from perturbkit.bitset_census import bitset_census  # noqa: E402
 from perturbkit.census_record import CensusRecord  # noqa: E402
 from perturbkit.spaces import ImageSpace  # noqa: E402
@@ -60,6 +61,20 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
     if not np.array_equal(c.histogram, binary_histogram(N)):
         raise RuntimeError("the sum threshold's histogram differs from the closed form: the census is wrong")
     records.append(CensusRecord(SUM_THRESHOLD, c, "exact integer sums (Algorithm 1)"))
+    checks = {"sum threshold histogram equals the closed form": True}
+    if fused.available(device):  # the same census again by the other implementation: the torch-only dilation
+        fused.enable(False)
+        try:
+            plain = bitset_census(classifiers.sum_threshold, space, device=device, progress=progress)
+        finally:
+            fused.enable(True)
+        report(SUM_THRESHOLD + ", torch-only dilation", plain)
+        same = np.array_equal(plain.histogram, c.histogram) and np.array_equal(plain.robust, c.robust)
+        if not same:
+            raise RuntimeError("the fused and the torch-only dilation disagree: the census is wrong")
+        checks["sum threshold: torch-only dilation gives the same curves"] = True
+        checks["sum threshold: seconds with the fused kernels / torch-only"] = [round(c.seconds, 3),
+                                                                                round(plain.seconds, 3)]
 
     name = network_name(n) if network is None else type(network).__name__
     net = pretrained.load(name, device=device) if network is None else network.to(device)
@@ -74,8 +89,9 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
             if share <= 0.5 and (r.census.robust[i] > bounds.harper_bound(N, r.census.t) + 1e-12).any():
                 raise RuntimeError(f"{r.name}: class {r.census.classes[i]} rises above the Harper bound")
     command = "python data/census_6x6.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    path = census_record.save(records, space, out, census_record.provenance(device, command.strip()),
-                              overwrite=force)
+    checks["every class of at most half the space under the Harper bound"] = True
+    prov = census_record.provenance(device, command.strip()) | {"checks": checks}
+    path = census_record.save(records, space, out, prov, overwrite=force)
     print(f"wrote {path}")
     return path
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from perturbkit import census_record, classifiers, models
+from perturbkit import census_record, classifiers, fused, models
 from perturbkit.bitset_census import bitset_census
 from perturbkit.spaces import ImageSpace
 from perturbkit.sum_classifier import binary_histogram
@@ -43,7 +43,9 @@ def test_the_script_writes_what_the_censuses_give(tmp_path, small_net):
     assert np.array_equal(records[0].census.histogram, binary_histogram(16))
     assert prov["device"] == "cpu" and prov["torch"] == torch.__version__
     assert prov["command"].startswith("python data/census_6x6.py")
-    assert set(prov) >= {"device_name", "commit", "date", "cpu_threads"}
+    assert set(prov) >= {"device_name", "commit", "date", "cpu_threads", "checks"}
+    if fused.available("cpu"):  # 2^16 images: the fused dilation ran, and the torch-only one checked it
+        assert prov["checks"]["sum threshold: torch-only dilation gives the same curves"] is True
 
 
 def test_an_existing_file_is_kept(tmp_path, small_net):

@@ -46,8 +46,9 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
         network: torch.nn.Module | None = None) -> Path:
     """Both censuses of the binary n x n space on ``device``, checked, then written to ``out``. ``network``
     replaces the shipped digits_0v1_mlp_{n}x{n} (the tests pass a small one)."""
-    if out.exists() and not force:  # before hours of work, not after
+    if out.exists() and not force:  # before the work, not after
         raise FileExistsError(f"{out} exists; pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
     space = ImageSpace(n)
     N = space.num_entries
     records = []

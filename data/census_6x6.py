@@ -52,6 +52,7 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
     space = ImageSpace(n)
     N = space.num_entries
     records = []
+    fused.available(device)  # load, compile and check the fused kernels now: their first use is not timed
 
     def report(name, c):
         print(f"{name}: {c.seconds:.1f} s on {c.device}; class sizes {c.size.tolist()}; "

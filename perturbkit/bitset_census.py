@@ -136,6 +136,15 @@ def _label_chunks(source, space: ImageSpace, device: torch.device,
             yield start, None if high in seen else decide(low + high, N).to(torch.uint8), high
             seen.add(high)
         return
+    if hasattr(source, "label_chunks"):  # a network whose first layer is linear: its own chunks, no images
+        chunks = source.label_chunks(space, device)
+        first = next(chunks)
+        if first[1].numel() % WORD_BITS == 0 or first[1].numel() == size:  # whole words, as the bitsets need
+            yield first[0], first[1], None
+            for start, lab in chunks:
+                yield start, lab, None
+            return
+        chunks.close()
     for start, images in space.chunks(chunk, device):
         yield start, chunk_labels(source(images), images.shape[0], device), None
 

@@ -174,9 +174,11 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[tor
     if len(layers) >= 2 and isinstance(layers[0], torch.nn.Flatten) and isinstance(layers[1], torch.nn.Linear):
         first, rest = layers[1], torch.nn.Sequential(*layers[2:])
 
-        def whole_space(space, device=None) -> torch.Tensor:
-            # The first layer is linear, so its output over the whole space is a sum over entries: the low k
-            # entries' part is computed once, the high part once per aligned chunk; the rest runs per chunk.
+        def label_chunks(space, device=None):
+            """Yield (start, uint8 labels on ``device``) over the whole space in index order, in aligned chunks of
+            L**k <= batch_size images. The first layer is linear, so its output over the space is a sum over
+            entries: the low k entries' part is computed once, the high part once per chunk; the rest runs per chunk.
+            """
             model.eval()
             dev = next(model.parameters()).device
             N, L = space.num_entries, space.levels
@@ -195,13 +197,18 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[tor
                     return z
                 low = part(range(N - k, N)) + first.bias
                 high = part(range(N - k))
-                out = torch.empty(space.size, dtype=torch.uint8, device=device)
                 for j in range(high.shape[0]):
                     scores = rest(low + high[j])
-                    out[j * L**k:(j + 1) * L**k] = scores.argmax(dim=1).to(device=device, dtype=torch.uint8)
+                    yield j * L**k, scores.argmax(dim=1).to(device=device, dtype=torch.uint8)
+
+        def whole_space(space, device=None) -> torch.Tensor:
+            out = torch.empty(space.size, dtype=torch.uint8, device=device)
+            for start, labels in label_chunks(space, device):
+                out[start:start + labels.numel()] = labels
             return out
 
         classify.whole_space = whole_space
+        classify.label_chunks = label_chunks
     return classify
 
 

@@ -85,6 +85,22 @@ def test_small_chunks_of_a_classifier(monkeypatch):
         assert_same(bitset_census(clf, space, chunk_words=1), want)
 
 
+def test_a_network_labels_its_own_chunks(monkeypatch):
+    """A network whose first layer is linear labels aligned chunks without images (the same float path as
+    label_space, so the same labels); chunks under one word fall back to image chunks."""
+    from perturbkit.models import MLP
+
+    space = ImageSpace(1, 2, 14)
+    model = MLP(1, channels=14, classes=3, hidden=6, depth=1, seed=2)
+    for batch_size, own in ((2**10, True), (16, False)):
+        clf = classifiers.from_model(model, batch_size=batch_size)
+        want = byte_census(census.label_space(clf, space, progress=False), space)
+        with monkeypatch.context() as m:
+            if own:  # no image is built: ImageSpace.chunks must not be called
+                m.setattr(ImageSpace, "chunks", lambda *a, **k: pytest.fail("images were built"))
+            assert_same(bitset_census(clf, space), want)
+
+
 def brute_force_hamming(labels: torch.Tensor, N: int) -> torch.Tensor:
     """r_0 of every image by comparing all pairs: the Hamming distance to the nearest differently labelled image."""
     idx = torch.arange(2**N)

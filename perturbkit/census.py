@@ -255,8 +255,11 @@ def robustness(labels: torch.Tensor, space: ImageSpace, p: float = 0) -> torch.T
     for j, c in enumerate(classes):
         # distance to the complement of class c: 0 off the class, "infinity" on it, then the transform.
         buf = acc if j == 0 else g
-        torch.eq(labels, c, out=mask)
-        torch.where(mask, inf, zero, out=buf)
+        torch.eq(labels, torch.tensor(c, dtype=torch.uint8, device=device), out=mask)
+        if plan.dtype.is_floating_point:  # inf * 0 would be NaN
+            torch.where(mask, inf, zero, out=buf)
+        else:  # a copy and a multiply: about 20x faster than torch.where on the CPU
+            buf.copy_(mask).mul_(plan.inf)
         _transform(buf, L, N, plan)
         if j > 0:
             acc += buf  # classes are disjoint and each transform is 0 off its class: the sum puts each in place

@@ -64,7 +64,7 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
         raise RuntimeError("the sum threshold's histogram differs from the closed form: the census is wrong")
     records.append(CensusRecord(SUM_THRESHOLD, c, "exact integer sums (Algorithm 1)"))
     checks = {"sum threshold histogram equals the closed form": True}
-    if fused.available(device):  # the same census again by the other implementation: the torch-only dilation
+    if fused.applies(device, space.size):  # the same census again by the other implementation: torch-only
         fused.enable(False)
         try:
             plain = bitset_census(classifiers.sum_threshold, space, device=device, progress=progress)

@@ -112,9 +112,10 @@ def test_cpu_kernel_equals_torch_only_passes_and_brute_force(N, small_cpu_kernel
     assert_kernels_match(fused.transform, None, [N], brute_force_up_to=10)
 
 
-def test_cpu_kernel_on_a_space_with_blocks_and_strips_of_cache_size():
+def test_cpu_kernel_on_a_space_with_blocks_and_strips_of_cache_size(monkeypatch):
     """2^21 entries with the default cache size: 8 blocks of 2^18, then strips of the 8-row matrix, 2 threads."""
     pytest.importorskip("numba")
+    monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0)
     N = 21
     for g in list(start_arrays(N))[:2]:
         want = g.clone()
@@ -193,6 +194,7 @@ def test_a_kernel_that_fails_its_check_is_not_used(monkeypatch):
     broken = types.SimpleNamespace(census_pass=lambda *args: None, dilate=lambda *args: 0)  # change nothing
     monkeypatch.setattr(fused.importlib, "import_module", lambda name, *a: broken)
     monkeypatch.setattr(fused, "_backends", {})
+    monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0)
     with pytest.warns(UserWarning, match="fused kernels on cpu are unavailable.*census pass disagrees"):
         assert fused.available("cpu") is False
     assert fused.transform(torch.zeros(2**17, dtype=torch.uint8), 17) is False

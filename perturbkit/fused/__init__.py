@@ -31,11 +31,12 @@ import torch
 
 from ..checks import check_bool
 
-__all__ = ["enable", "available", "transform", "dilate"]
+__all__ = ["enable", "available", "applies", "transform", "dilate"]
 
-# The CPU kernels pay a one-off import and compile (or cache load) of about a second: on spaces of fewer images the
-# torch-only versions take less than that in total. Tests lower it to run the kernels on small spaces.
-_CPU_MIN_ENTRIES = 2**16
+# The CPU kernels' first use in a process costs about 1.7 s (numba's import and cache load; about 10 s when they
+# compile, after an install) and saves about 0.35 s per census of 2^25 images: from about 2^27 images they repay it.
+# Below, the torch-only versions run, so the lessons' spaces (up to 2^25) never pay. Tests and benchmarks lower it.
+_CPU_MIN_ENTRIES = 2**27
 # Census blocks and strips of this many bytes sit in one core's L2 cache while they get their passes.
 _CPU_CACHE_BYTES = 2**18
 # Dilation: chunks of 4 MiB of words (in the L3 cache) get their in-chunk axes, strips of 512 KiB the others.
@@ -146,12 +147,13 @@ def available(device="cpu") -> bool:
     return kind in ("cpu", "cuda") and _load(kind) is not None
 
 
-def _backend_for(t: torch.Tensor, entries: int):
-    if not _enabled or t.device.type not in ("cpu", "cuda"):
-        return None
-    if t.device.type == "cpu" and entries < _CPU_MIN_ENTRIES:
-        return None
-    return _load(t.device.type)
+def applies(device, entries: int) -> bool:
+    """Whether the fused kernels run for a space of ``entries`` images on ``device``: they are enabled, the device
+    has them, and on the CPU the space is large enough to repay their loading (``_CPU_MIN_ENTRIES``)."""
+    kind = torch.device(device).type
+    if not _enabled or (kind == "cpu" and entries < _CPU_MIN_ENTRIES):
+        return False
+    return available(kind)
 
 
 def transform(g: torch.Tensor, N: int, c: int = 1) -> bool:
@@ -160,11 +162,10 @@ def transform(g: torch.Tensor, N: int, c: int = 1) -> bool:
     it ran (False: the caller runs the torch-only passes)."""
     if g.dtype != torch.uint8 or not g.is_contiguous() or g.numel() != 2**N:
         return False
-    backend = _backend_for(g, g.numel())
-    if backend is None:
+    if not applies(g.device, g.numel()):
         return False
     with _quiet(g.device.type):
-        _run_transform(backend, g, N, c)
+        _run_transform(_backends[g.device.type], g, N, c)
     return True
 
 
@@ -176,8 +177,7 @@ def dilate(src: torch.Tensor, dst: torch.Tensor, N: int) -> int | None:
     if not (src.dtype == dst.dtype == torch.int64 and src.numel() == dst.numel() == words
             and src.is_contiguous() and dst.is_contiguous() and src.device == dst.device):
         return None
-    backend = _backend_for(src, 2**N)
-    if backend is None:
+    if not applies(src.device, 2**N):
         return None
     with _quiet(src.device.type):
-        return _run_dilate(backend, src, dst, N)
+        return _run_dilate(_backends[src.device.type], src, dst, N)

@@ -12,7 +12,7 @@ the Harper bound (perturbkit.bounds.harper_bound). The file stores the exact int
 checks that passed and the provenance (device, torch and CUDA versions, the course's commit, the date and this
 command); perturbkit.census_record.load reads it back.
 
-The 6x6 census needs about 33 GiB of memory on the device (bitset_census's memory check says so before it starts):
+The 6x6 census needs about 24 GiB of memory on the device (bitset_census's memory check says so before it starts):
 one GPU with that much, or a CPU machine with more memory than the course's. An existing file is never replaced
 unless --force is given.
 """

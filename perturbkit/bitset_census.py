@@ -14,10 +14,11 @@ index bit j is
 The words are processed in chunks (``chunk_words``): every Hamming step of a chunk and its popcount are done while
 the chunk sits in the cache, and each round reads the set once per cross-chunk axis and writes it once.
 
-Memory: one bit per image for each class present, plus two bits per image for the dilation (the set and its next
-round), plus a few chunks of temporaries. 2**34 images of two classes take 8 GiB; 2**36 take 32 GiB. Everything runs
-on one device (CPU or CUDA) with plain torch ops on int64 words; the memory check refuses, naming the bytes needed and
-available, before anything large is allocated.
+Memory: one bit per image for each class present, plus one more for the dilation (each class's own bitset becomes
+its start set; the set and its next round alternate between it and one spare), plus a few chunks of temporaries.
+2**34 images of two classes take 6 GiB; 2**36 take 24 GiB. Everything runs on one device (CPU or CUDA), with plain
+torch ops on int64 words or the compiled kernels of :mod:`perturbkit.fused`; the memory check refuses, naming the
+bytes needed and available, before anything large is allocated.
 
 Labels come from a uint8 tensor (:func:`perturbkit.census.label_space`), or from a classifier, chunk by chunk, so the
 space never needs a byte per image: the sum-type reference classifiers (:func:`perturbkit.classifiers.sum_threshold`,
@@ -152,12 +153,12 @@ def _label_chunks(source, space: ImageSpace, device: torch.device,
 # ---------------------------------------------------------------------------------------------------- memory
 def bitset_bytes(space: ImageSpace, classes: int = 2, device=None) -> int:
     """Bytes of device memory :func:`bitset_census` needs for ``space`` with ``classes`` classes: one bit per image
-    per class, two more for the dilation, plus the chunk temporaries (six chunks of words, one labelling chunk)."""
+    per class, one more for the dilation, plus the chunk temporaries (six chunks of words, one labelling chunk)."""
     device = check_device(device) or torch.device("cpu")
     words = _words(space.size)
     chunk = min(words, _CHUNK_WORDS[device.type])
     label_chunk = min(space.size, _LABEL_CHUNK)
-    return 8 * words * (classes + 2) + 8 * 6 * chunk + 16 * label_chunk
+    return 8 * words * (classes + 1) + 8 * 6 * chunk + 16 * label_chunk
 
 
 def _available_bytes(device: torch.device) -> int:
@@ -311,11 +312,12 @@ def bitset_census(labels, space: ImageSpace, device=None, chunk_words: int | Non
     top = np.full(len(classes), -1, dtype=np.int64)
     valid = None if size % WORD_BITS == 0 else (1 << size) - 1  # spaces under 64 images use the low bits only
     if len(classes) > 1:
-        src = torch.empty(words, dtype=torch.int64, device=device)
-        dst = torch.empty_like(src)
+        # The class's own bitset becomes its start set (complemented in place): it is not needed again, so the
+        # census holds the classes still to come and two dilation sets, one bitset more than there are classes.
+        spare = torch.empty(words, dtype=torch.int64, device=device)
         tmp = torch.empty(min(chunk, words), dtype=torch.int64, device=device)
         for i, c in enumerate(classes):
-            torch.bitwise_not(members[c], out=src)
+            src, dst = members.pop(c).bitwise_not_(), spare
             if valid is not None:
                 src &= valid
             reached = size - int(sizes[i])  # |R_0|: every image outside the class
@@ -331,6 +333,8 @@ def bitset_census(labels, space: ImageSpace, device=None, chunk_words: int | Non
                 if progress:
                     print(f"class {c}: round {rounds}, {reached:,} of {size:,} images reached", flush=True)
             top[i] = rounds
+            spare = dst  # the set of the last round is dropped; the other buffer serves the next class
+            del src, dst
     # images with r_0 > t: the class minus those reached within t (robust_share's formula, bit for bit)
     above = sizes[:, None] - np.cumsum(hist, axis=1)
     robust = above / sizes[:, None]

@@ -1,6 +1,6 @@
 """Stored census results: the bit-packed census of a whole space, with where, when and by which code it was made.
 
-Some censuses are beyond a student's machine: all 2^36 binary 6x6 images need about 33 GiB of GPU memory. The course
+Some censuses are beyond a student's machine: all 2^36 binary 6x6 images need about 24 GiB of memory. The course
 computes such a census once (``data/census_6x6.py``), keeps the exact integers (class sizes, the histogram of r_0,
 the largest robustness) with their provenance in a small JSON file under ``data/census/``, and a lesson reads the
 stored result where it can not compute it. The robust shares are recomputed from the integers on loading, by the

@@ -189,17 +189,21 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[tor
                 k -= 1
             levels = torch.arange(L, device=dev, dtype=torch.float32) / (L - 1)
             w = first.weight.detach().T  # (N, hidden)
+            def part(entries):  # (L**len(entries), hidden): sum of w[i] * level over those entries
+                z = torch.zeros(1, w.shape[1], device=dev)
+                for i in entries:
+                    z = (z[:, None, :] + levels[None, :, None] * w[i][None, None, :]).reshape(-1, w.shape[1])
+                return z
+
+            # inference mode around each computation, never around a yield: the caller's code between two chunks
+            # would run in it too (and make its own tensors inference tensors)
             with torch.inference_mode():
-                def part(entries):  # (L**len(entries), hidden): sum of w[i] * level over those entries
-                    z = torch.zeros(1, w.shape[1], device=dev)
-                    for i in entries:
-                        z = (z[:, None, :] + levels[None, :, None] * w[i][None, None, :]).reshape(-1, w.shape[1])
-                    return z
                 low = part(range(N - k, N)) + first.bias
                 high = part(range(N - k))
-                for j in range(high.shape[0]):
-                    scores = rest(low + high[j])
-                    yield j * L**k, scores.argmax(dim=1).to(device=device, dtype=torch.uint8)
+            for j in range(high.shape[0]):
+                with torch.inference_mode():
+                    labels = rest(low + high[j]).argmax(dim=1).to(device=device, dtype=torch.uint8)
+                yield j * L**k, labels
 
         def whole_space(space, device=None) -> torch.Tensor:
             out = torch.empty(space.size, dtype=torch.uint8, device=device)

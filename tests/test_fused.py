@@ -215,6 +215,20 @@ def test_the_kernel_runs_only_where_it_applies(small_cpu_kernel):
     assert fused.available("meta") is False
 
 
+def test_the_kernels_leave_torchs_thread_count_alone(small_cpu_kernel):
+    """torch's thread count decides the order of its float sums: a kernel must not change it (numba's OpenMP layer
+    did, and a network trained after a census gave other losses)."""
+    before = torch.get_num_threads()
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            assert fused.transform(torch.zeros(2**12, dtype=torch.uint8), 12)
+            assert fused.dilate(torch.zeros(2**8, dtype=torch.int64), torch.zeros(2**8, dtype=torch.int64), 14) == 0
+            assert torch.get_num_threads() == threads
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_enable_names_its_argument():
     with pytest.raises(TypeError, match="on must be True or False"):
         fused.enable("yes")

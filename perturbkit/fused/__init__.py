@@ -73,14 +73,20 @@ def _run_dilate(backend, src: torch.Tensor, dst: torch.Tensor, N: int) -> int:
 
 @contextlib.contextmanager
 def _quiet(kind: str):
-    """Warnings off (numba's cache notices must not reach a lesson's output) and numba's threads = torch's."""
+    """Warnings off (numba's cache notices must not reach a lesson's output), numba's threads = torch's, and torch's
+    thread count as it was afterwards (it decides the order of torch's float sums)."""
+    threads = torch.get_num_threads()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if kind == "cpu":
             import numba
 
-            numba.set_num_threads(max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)))
-        yield
+            numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+        try:
+            yield
+        finally:
+            if torch.get_num_threads() != threads:
+                torch.set_num_threads(threads)
 
 
 def _self_check(module, kind: str) -> None:

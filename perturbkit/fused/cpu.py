@@ -22,8 +22,16 @@ popcount.
 
 from __future__ import annotations
 
+import os
+
+import numba
 import numpy as np
 from numba import njit, prange, uint8, uint64
+
+# numba's OpenMP threading layer shares the OpenMP runtime with torch and changed torch's thread count (and with it
+# the order of torch's float sums): its own thread pool keeps the two apart, unless the user chose a layer.
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "workqueue"
 
 
 @njit(boundscheck=False, inline="always", cache=True)

@@ -28,6 +28,7 @@ classifier gets the chunk's images from :meth:`ImageSpace.chunks`.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,9 +142,7 @@ def _label_chunks(source, space: ImageSpace, device: torch.device,
         chunks = source.label_chunks(space, device)
         first = next(chunks)
         if first[1].numel() % WORD_BITS == 0 or first[1].numel() == size:  # whole words, as the bitsets need
-            yield first[0], first[1], None
-            for start, lab in chunks:
-                yield start, lab, None
+            yield from ((start, lab, None) for start, lab in itertools.chain([first], chunks))
             return
         chunks.close()
     for start, images in space.chunks(chunk, device):

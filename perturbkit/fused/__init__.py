@@ -26,7 +26,6 @@ import contextlib
 import importlib
 import warnings
 
-import numpy as np
 import torch
 
 from ..checks import check_bool
@@ -52,12 +51,6 @@ def enable(on: bool = True) -> None:
     _enabled = check_bool("on", on)
 
 
-def _masks() -> np.ndarray:
-    from ..bitset_census import _INWORD_MASKS
-
-    return np.array(_INWORD_MASKS, dtype=np.int64)
-
-
 def _run_transform(backend, g: torch.Tensor, N: int, c: int) -> None:
     if g.device.type == "cpu":
         backend.census_pass(g.numpy(), N, c, _CPU_CACHE_BYTES)
@@ -67,7 +60,7 @@ def _run_transform(backend, g: torch.Tensor, N: int, c: int) -> None:
 
 def _run_dilate(backend, src: torch.Tensor, dst: torch.Tensor, N: int) -> int:
     if src.device.type == "cpu":
-        return backend.dilate(src.numpy(), dst.numpy(), N, _masks(), _CPU_CHUNK_WORDS, _CPU_STRIP_WORDS)
+        return backend.dilate(src.numpy(), dst.numpy(), N, _CPU_CHUNK_WORDS, _CPU_STRIP_WORDS)
     return backend.dilate(src, dst, N)
 
 
@@ -121,16 +114,21 @@ def _torch_only(g: torch.Tensor, N: int, c: int) -> None:
         _axis_pass(g.view(2**i, 2, 2 ** (N - 1 - i)), plan)
 
 
+def _import(kind: str):
+    """The kernel module of a device type (``cpu``: numba, ``cuda``: Triton); ImportError without its library."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return importlib.import_module(f"{__name__}.{kind}")
+
+
 def _load(kind: str):
     """The kernel module for a device type after its first-use check, or None."""
     if kind not in _backends:
         backend = None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                module = importlib.import_module(f"{__name__}.{kind}")
-            except ImportError:
-                module = None  # the optional library is not installed: the torch-only versions, silently
+        try:
+            module = _import(kind)
+        except ImportError:
+            module = None  # the optional library is not installed: the torch-only versions, silently
         if module is not None:
             try:
                 with _quiet(kind):

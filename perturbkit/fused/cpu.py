@@ -28,10 +28,14 @@ import numba
 import numpy as np
 from numba import njit, prange, uint8, uint64
 
+from ..bitset_census import _INWORD_MASKS
+
 # numba's OpenMP threading layer shares the OpenMP runtime with torch and changed torch's thread count (and with it
 # the order of torch's float sums): its own thread pool keeps the two apart, unless the user chose a layer.
 if "NUMBA_THREADING_LAYER" not in os.environ:
     numba.config.THREADING_LAYER = "workqueue"
+
+_MASKS = np.array(_INWORD_MASKS, dtype=np.int64)  # M_j of the bit-packed layout, as an array numba can index
 
 
 @njit(boundscheck=False, inline="always", cache=True)
@@ -70,16 +74,21 @@ def _rows_one_axis(v, s, c):
 
 
 @njit(boundscheck=False, cache=True)
+def _rows_step(v, s, left, c):
+    """The next one or two axes (``left`` remain) from row stride s of the 2-D view ``v``; returns how many."""
+    if left >= 2:
+        _rows_two_axes(v, s, c)
+        return 2
+    _rows_one_axis(v, s, c)
+    return 1
+
+
+@njit(boundscheck=False, cache=True)
 def _rows_axes(v, count, c):
     """The ``count`` axes of row strides 1, 2, 4, ... of the 2-D view ``v``, two per sweep."""
     i = 0
     while i < count:
-        if i + 1 < count:
-            _rows_two_axes(v, 1 << i, c)
-            i += 2
-        else:
-            _rows_one_axis(v, 1 << i, c)
-            i += 1
+        i += _rows_step(v, 1 << i, count - i, c)
 
 
 @njit(boundscheck=False, cache=True)
@@ -94,13 +103,7 @@ def _block(x, k, c):
     while i < k:
         # the axis of stride 2**i is the row stride 1 of the view with rows of 2**i entries: the longer the rows,
         # the longer the vectorised inner loop
-        v = x.reshape(x.size >> i, 1 << i)
-        if i + 1 < k:
-            _rows_two_axes(v, 1, c)
-            i += 2
-        else:
-            _rows_one_axis(v, 1, c)
-            i += 1
+        i += _rows_step(x.reshape(x.size >> i, 1 << i), 1, k - i, c)
 
 
 @njit(parallel=True, boundscheck=False, cache=True)
@@ -201,10 +204,10 @@ def _dilate(src, dst, N, chunk, width, masks):
     return counts.sum()
 
 
-def dilate(src: np.ndarray, dst: np.ndarray, N: int, masks: np.ndarray, chunk_words: int, strip_words: int) -> int:
+def dilate(src: np.ndarray, dst: np.ndarray, N: int, chunk_words: int, strip_words: int) -> int:
     """dst = src dilated by one Hamming step (int64 words, 2**N bits, a power of two of words); returns the number
     of 1 bits of dst. Chunks of ``chunk_words`` words and strips of about ``strip_words`` words (powers of two)."""
     words = src.size
     chunk = min(chunk_words, words)
     width = min(chunk, max(8, strip_words // (words // chunk)))
-    return int(_dilate(src, dst, N, chunk, width, masks))
+    return int(_dilate(src, dst, N, chunk, width, _MASKS))

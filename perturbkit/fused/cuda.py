@@ -84,21 +84,20 @@ def _dilate(src, dst, counts, words, N, BLOCK: tl.constexpr):
     ok = w < words
     x = tl.load(src + w, mask=ok, other=0)
     a = x
-    if N >= 6:
-        a |= ((x & M0) << 1) | ((x >> 1) & M0) | ((x & M1) << 2) | ((x >> 2) & M1)
-        a |= ((x & M2) << 4) | ((x >> 4) & M2) | ((x & M3) << 8) | ((x >> 8) & M3)
-        a |= ((x & M4) << 16) | ((x >> 16) & M4) | ((x & M5) << 32) | ((x >> 32) & M5)
-    else:  # spaces under 64 images: one word, N in-word axes
-        if N > 0:
-            a |= ((x & M0) << 1) | ((x >> 1) & M0)
-        if N > 1:
-            a |= ((x & M1) << 2) | ((x >> 2) & M1)
-        if N > 2:
-            a |= ((x & M2) << 4) | ((x >> 4) & M2)
-        if N > 3:
-            a |= ((x & M3) << 8) | ((x >> 8) & M3)
-        if N > 4:
-            a |= ((x & M4) << 16) | ((x >> 16) & M4)
+    # in-word axes j = 0..5 (a space under 64 images has N < 6 of them): shift the word by 2**j both ways
+    if N > 0:
+        a |= ((x & M0) << 1) | ((x >> 1) & M0)
+    if N > 1:
+        a |= ((x & M1) << 2) | ((x >> 2) & M1)
+    if N > 2:
+        a |= ((x & M2) << 4) | ((x >> 4) & M2)
+    if N > 3:
+        a |= ((x & M3) << 8) | ((x >> 8) & M3)
+    if N > 4:
+        a |= ((x & M4) << 16) | ((x >> 16) & M4)
+    if N > 5:
+        a |= ((x & M5) << 32) | ((x >> 32) & M5)
+    # across words: the partner w XOR 2**j of every word axis j = 6..N-1
     for j in range(0, N - 6):
         a |= tl.load(src + (w ^ (tl.full((), 1, tl.int64) << j)), mask=ok, other=0)
     tl.store(dst + w, a, mask=ok)

@@ -15,7 +15,7 @@ from scipy import stats
 
 from .checks import check_eps, check_int
 
-__all__ = ["harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound"]
+__all__ = ["bits_per_entry", "harper_bound", "hoeffding_bound", "concentration_bound", "cube_l2_bound", "linf_bound"]
 
 
 def _out(a: np.ndarray, like) -> float | np.ndarray:
@@ -27,24 +27,43 @@ def _largest_half_radius(N: int) -> int:
     return (N - 1) // 2
 
 
-def harper_bound(N: int, t) -> float | np.ndarray:
-    """Binary images, class-relative: |C(t)| / |C| <= beta_N(t) for every class with |C| <= 2**N / 2.
+def bits_per_entry(levels: int) -> int:
+    """b for L = 2**b levels: the number of bits that write one entry. Raises ValueError for an L that is not a
+    power of two, for which the course proves only the whole-space bound (:func:`concentration_bound`)."""
+    levels = check_int("levels", levels, minimum=2)
+    if levels & (levels - 1):
+        raise ValueError(f"levels must be a power of two (2, 4, 8, ..., 256: the class-relative bound reads each "
+                         f"entry as b bits), got {levels}; for other L only concentration_bound (a share of the "
+                         f"whole space) is proved")
+    return levels.bit_length() - 1
 
-    beta_N(t) = min(1, V(s* - t + 1) / V(s*)), V(s) = sum_{i<=s} C(N, i) (a Hamming ball's size), s* as in
-    ``_largest_half_radius``; beta = 0 when t > s*.
 
-    Derivation. Let A = C(t) be non-empty and r the largest radius with V(r) <= |A|, so |A| < V(r + 1). Harper's
-    vertex-isoperimetric theorem: the t-neighbourhood of any set of size >= V(r) has size >= V(r + t). That
+def harper_bound(N: int, t, levels: int = 2) -> float | np.ndarray:
+    """Class-relative: |C(t)| / |C| <= beta_M(t), M = b N, for every class with |C| <= |V| / 2 of images with N
+    entries and L = 2**b levels (``levels``; binary images: b = 1, M = N). Theorems 3.7 (binary) and 3.10 (b bits).
+
+    beta_M(t) = min(1, V(s* - t + 1) / V(s*)) for 1 <= t <= s*, and 0 for t > s* (no class has a non-empty core
+    there); V(s) = sum_{i<=s} C(M, i) (a Hamming ball's size in the cube {0,1}^M), s* as in ``_largest_half_radius``.
+
+    Derivation (binary). Let A = C(t) be non-empty and r the largest radius with V(r) <= |A|, so |A| < V(r + 1).
+    Harper's vertex-isoperimetric theorem: the t-neighbourhood of any set of size >= V(r) has size >= V(r + t). That
     neighbourhood lies in C, so V(r + t) <= |C| <= 2**(N-1), i.e. s = r + t <= s*, and
     |A| / |C| < V(r + 1) / V(r + t) = F(s - t + 1) / F(s) with F the Binomial(N, 1/2) cdf. F is log-concave, so
     F(s - t + 1) / F(s) grows with s and is largest at s = s*. If t > s* no non-empty A is possible. A Hamming ball
     of radius s* (the majority classifier) reaches V(s* - t) / V(s*): the bound is off by one step of radius.
+
+    b bits per entry. Reading each entry's level as b bits is a bijection psi from the cube {0,1}^(bN) onto the
+    images (it keeps the uniform measure), and images whose bit strings differ in k bits differ in at most k
+    entries. So the t-neighbourhood of a set of images contains psi of the t-neighbourhood of its bit strings, and
+    the binary argument in dimension M = bN applies word for word: t changed *bits* already move all but beta_M(t)
+    of the class.
     """
     N = check_int("N", N, minimum=1)
+    M = bits_per_entry(levels) * N
     a = check_eps(t, name="t", integer=True, finite=False)
-    s = _largest_half_radius(N)
-    num = stats.binom.cdf(s - a + 1, N, 0.5)
-    beta = np.where(a > s, 0.0, np.minimum(1.0, num / stats.binom.cdf(s, N, 0.5)))
+    s = _largest_half_radius(M)
+    num = stats.binom.cdf(s - a + 1, M, 0.5)
+    beta = np.where(a > s, 0.0, np.minimum(1.0, num / stats.binom.cdf(s, M, 0.5)))
     return _out(beta, t)
 
 
@@ -95,3 +114,21 @@ def cube_l2_bound(r) -> float | np.ndarray:
     """
     a = check_eps(r, name="r", finite=False)
     return _out(stats.norm.cdf(-math.sqrt(2 * math.pi) * a), r)
+
+
+def linf_bound(eps, levels: int | None = None) -> float | np.ndarray:
+    """l-infinity, dimension-free (Corollary 7.5): for every class C of at most half the space, the share of the
+    whole space in C at l_inf distance more than ``eps`` from every other class.
+
+    ``levels=None``: the continuous cube [0, 1]^N, Phi(-sqrt(2 pi) eps) (l_inf <= l2 and :func:`cube_l2_bound`).
+    ``levels=L``: the L-level lattice, Phi(-sqrt(2 pi) (L-1)/L (eps - 1/(L-1))) for eps >= 1/(L-1) (the proof of
+    Theorem 7.4 with l_inf, where rounding to the lattice costs at most half a level step on each side), and the
+    trivial 1/2 below. Free of N in both cases: l_inf robustness Theta(1) is the most any classifier can have, and the
+    first-pixel classifier has it.
+    """
+    a = check_eps(eps, name="eps", finite=False)
+    if levels is None:
+        return _out(stats.norm.cdf(-math.sqrt(2 * math.pi) * a), eps)
+    L = check_int("levels", levels, minimum=2)
+    x = (L - 1) / L * (a - 1 / (L - 1))
+    return _out(np.where(x > 0, stats.norm.cdf(-math.sqrt(2 * math.pi) * np.maximum(x, 0)), 0.5), eps)

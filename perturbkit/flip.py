@@ -5,7 +5,10 @@ In the Hamming graph two images are neighbours when they differ in one entry, so
 changes each differing entry once, straight from its value in x to its value in y: it has exactly d_0(x, y) steps,
 and the order of the changes is free. ``hamming_path`` builds such a path; ``FlipExperiment`` is the pure state
 machine behind the widget (answers are kept in memory; ``save`` writes them only to a path the student names and
-never overwrites a file unless ``overwrite=True``); ``classifier_flip`` finds where a model's label changes.
+never overwrites a file unless ``overwrite=True``); ``classifier_flip`` finds where a model's label changes;
+``typical_pair`` and ``pair_flips`` choose the endpoints of lesson 09's paths among correctly classified images.
+Every search here is bounded: with an untrained network or unexpected data it raises an error saying what it
+expected, instead of searching forever.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import torch
 
 from .checks import check_bool, check_images, check_int, check_model
 from .models import _predict
+from .neighbours import nearest
 
 ORDERS = ("random", "raster")
 
@@ -72,6 +76,87 @@ def classifier_flip(model, path: torch.Tensor, start_label: int,
     labels = _predict(model, path, batch_size)
     off = torch.nonzero(labels != start_label).reshape(-1)
     return (int(off[0]) if off.numel() else None), labels
+
+
+def _correct(model, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> tuple[torch.Tensor, str]:
+    """The mask of images that ``model`` labels correctly, and a sentence on how many they are (for errors)."""
+    check_images("x", x, nonempty=True)
+    if not isinstance(y, torch.Tensor) or y.shape != (x.shape[0],):
+        raise ValueError(f"y must be a tensor of {x.shape[0]} labels (one per image), got "
+                         f"{tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__}")
+    check_model(model, x[:1], "x", labels=True)
+    ok = _predict(model, x, 1024) == y.to(x.device)
+    share = float(ok.float().mean())
+    return ok, f"the network labels {int(ok.sum())} of the {x.shape[0]} images ({share:.1%}) correctly"
+
+
+@torch.no_grad()
+def typical_pair(model, x: torch.Tensor, y: torch.Tensor, first: int, second: int
+                 ) -> tuple[torch.Tensor, torch.Tensor, int, int]:
+    """A typical nearby pair of correctly classified images of classes ``first`` and ``second``.
+
+    Every image of class ``first`` that ``model`` labels correctly is matched with its nearest (in d_0) correctly
+    labelled image of class ``second`` (ties to the lowest index); the pair at the median of these distances is
+    returned, as (start image, end image, their Hamming distance, the number of correctly labelled ``first``
+    images). A RuntimeError says which class has no correctly labelled image (an untrained network, or data without
+    that class).
+    """
+    ok, how = _correct(model, x, y, 1024)
+    y = y.to(x.device)
+    ends = []
+    for c in (first, second):
+        keep = ok & (y == c)
+        if not bool(keep.any()):
+            raise RuntimeError(f"no image of class {c} is labelled {c} by the network ({how}): is the network "
+                               f"trained, and do the labels contain class {c}?")
+        ends.append(x[keep])
+    dist, match = nearest(ends[0], ends[1], p=0)
+    k = int(dist.argsort()[len(dist) // 2])
+    return ends[0][k], ends[1][match[k]], int(dist[k]), len(dist)
+
+
+@torch.no_grad()
+def pair_flips(model, x: torch.Tensor, y: torch.Tensor, pairs: int = 40, generator: torch.Generator | None = None,
+               max_tries: int | None = None, batch_size: int = 512) -> tuple[torch.Tensor, torch.Tensor]:
+    """Where ``model``'s label first changes along shortest Hamming paths between random pairs of images.
+
+    Draws index pairs (i, j) uniformly with ``generator`` and keeps a pair when y[i] != y[j] and the model labels
+    both images correctly; for each kept pair it walks ``hamming_path(x[i], x[j])`` in a random order (drawn with the
+    same generator) and records ``classifier_flip``. Returns float32 tensors (flip steps, path lengths), one entry per
+    pair, ``pairs`` of them.
+
+    The search is bounded: after ``max_tries`` draws (default 25 per pair) without enough pairs it raises a
+    RuntimeError that says how many it found, and it raises at once when no two classes have a correctly labelled
+    image (an untrained network often labels every image alike). So the default needs about one draw in 25 to be a
+    usable pair, which a network right on about a fifth of ten balanced classes reaches; a trained one needs about
+    1.3 draws per pair.
+    """
+    pairs = check_int("pairs", pairs, minimum=1)
+    max_tries = 25 * pairs if max_tries is None else check_int("max_tries", max_tries, minimum=pairs)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    ok, how = _correct(model, x, y, 1024)
+    y = y.to(x.device)
+    usable = torch.unique(y[ok]).tolist()
+    if len(usable) < 2:
+        raise RuntimeError(f"no pair of correctly labelled images of different classes exists: {how}, all of them "
+                           f"in class {usable[0] if usable else '(none)'}. Is the network trained?")
+    flips, lengths = [], []
+    for _ in range(max_tries):  # a fixed number of draws: a network that is rarely right ends the search
+        i, j = torch.randint(0, x.shape[0], (2,), generator=generator).tolist()
+        if y[i] == y[j] or not (ok[i] and ok[j]):
+            continue
+        path = hamming_path(x[i], x[j], generator=generator)
+        flip, _ = classifier_flip(model, path, int(y[i]), batch_size)
+        if flip is None:  # the path's end, labelled in another batch, got the start's label: not a usable pair
+            continue
+        flips.append(flip)
+        lengths.append(path.shape[0] - 1)
+        if len(flips) == pairs:
+            return torch.tensor(flips, dtype=torch.float32), torch.tensor(lengths, dtype=torch.float32)
+    raise RuntimeError(f"found {len(flips)} of {pairs} correctly labelled pairs of different classes in {max_tries} "
+                       f"tries ({how}): is the network trained? (pass a larger max_tries for a weak network)")
 
 
 @dataclass
@@ -129,6 +214,14 @@ class FlipExperiment:
         """Forget every answer and go back to the first image."""
         self.answers.clear()
         self.position = 0
+
+    def answer_with(self, respond) -> None:
+        """Answer every remaining stop with ``respond(image)`` (0, 1 or None for the image shown): a stand-in for
+        the student. Bounded by the finite list of stops: one answer per stop."""
+        for _ in self.stops():
+            if self.done:
+                return
+            self.record(respond(self.image()))
 
     def flip_point(self) -> int | None:
         """The first stop at which the student answered the end class, or None if they never did."""

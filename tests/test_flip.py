@@ -3,7 +3,7 @@ import json
 import pytest
 import torch
 
-from perturbkit.flip import FlipExperiment, classifier_flip, hamming_path
+from perturbkit.flip import FlipExperiment, classifier_flip, hamming_path, pair_flips, typical_pair
 from perturbkit.norms import distance
 from perturbkit.spaces import ImageSpace
 
@@ -50,6 +50,91 @@ def test_classifier_flip_on_a_sum_threshold():
         return torch.stack([8 - im.flatten(1).sum(1), im.flatten(1).sum(1) - 8.5], 1)
     assert classifier_flip(logits, path, 0)[0] == 9
     assert classifier_flip(lambda im: torch.zeros(im.shape[0]), path, 0)[0] is None
+
+
+def _sum_model(im):
+    # labels binary 3x3 images by their number of ones: 0 (at most 4 ones) or 1
+    return (im.flatten(1).sum(1) > 4).long()
+
+
+def _all_3x3():
+    x = ImageSpace(3).images(torch.arange(512)).reshape(512, 1, 3, 3)
+    return x, _sum_model(x)
+
+
+def test_pair_flips_follows_the_lessons_loop():
+    # the loop lesson 09 used to run, written out once more with its draws in the same order
+    x, y = _all_3x3()
+    wrong = torch.tensor([5, 17, 300])  # three images the "network" gets wrong: those pairs must be skipped
+    y[wrong] = 1 - y[wrong]
+    g = torch.Generator().manual_seed(3)
+    flips, lengths, tries = [], [], 0
+    while len(flips) < 12 and tries < 1000:
+        tries += 1
+        i, j = torch.randint(0, 512, (2,), generator=g).tolist()
+        if y[i] == y[j] or _sum_model(x[[i, j]]).tolist() != [int(y[i]), int(y[j])]:
+            continue
+        path = hamming_path(x[i], x[j], generator=g)
+        flips.append(classifier_flip(_sum_model, path, int(y[i]))[0])
+        lengths.append(path.shape[0] - 1)
+    f, d = pair_flips(_sum_model, x, y, pairs=12, generator=torch.Generator().manual_seed(3))
+    assert f.tolist() == flips and d.tolist() == lengths and f.dtype == torch.float32
+    assert all(1 <= a <= b for a, b in zip(flips, lengths))
+
+
+def test_pair_flips_and_typical_pair_stop_with_a_clear_error():
+    x, y = _all_3x3()
+    with pytest.raises(RuntimeError, match=r"labels 256 of the 512 images \(50.0%\).*all of them in class 0\. "
+                                           r"Is the network trained"):
+        pair_flips(lambda im: torch.zeros(im.shape[0], dtype=torch.long), x, y)
+    with pytest.raises(RuntimeError, match="no image of class 1 is labelled 1"):
+        typical_pair(lambda im: torch.zeros(im.shape[0], dtype=torch.long), x, y, 0, 1)
+    # right on only 2 images of each class: the bounded search gives up after max_tries draws
+    y2 = torch.where(torch.isin(torch.arange(512), torch.tensor([0, 1, 510, 511])), y, 1 - y)
+    with pytest.raises(RuntimeError, match=r"found \d+ of 40 correctly labelled pairs .* in 1000 tries .*"
+                                           r"is the network trained\?"):
+        pair_flips(_sum_model, x, y2, pairs=40, generator=torch.Generator().manual_seed(0))
+    with pytest.raises(ValueError, match="max_tries must be"):
+        pair_flips(_sum_model, x, y, pairs=5, max_tries=4)
+    with pytest.raises(ValueError, match="y must be a tensor of 512 labels"):
+        pair_flips(_sum_model, x, y[:5])
+
+
+def test_typical_pair_is_the_median_nearest_pair():
+    x, y = _all_3x3()
+    start, end, d, count = typical_pair(_sum_model, x, y, 0, 1)
+    assert count == 256 and _sum_model(start[None]).item() == 0 and _sum_model(end[None]).item() == 1
+    # the nearest image of class 1 of an image with s ones is 5 - s changes away; sorted, the 256 distances are
+    # 126 ones (s = 4), then 84 twos (s = 3), ...: entry 256 // 2 = 128 is a 2
+    assert d == int(distance(start[None], end[None], 0)) == 2
+
+
+@pytest.mark.parametrize("name", ["binary_mnist_cnn", "binary_mnist_mlp"])
+def test_lesson_09_with_an_untrained_network_fails_in_seconds(name):
+    # lesson 09's setup (binarised MNIST test split) with an untrained network of the lesson's architecture
+    import time
+
+    from perturbkit import pretrained
+    from perturbkit.data import load_mnist, quantize
+    from perturbkit.models import split
+    x, y = load_mnist()
+    _, (x_test, y_test) = split(quantize(x, 2), y, test_fraction=0.2, seed=0)
+    untrained = pretrained.build(name)
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="(?i)is the network trained"):
+        typical_pair(untrained, x_test, y_test, 4, 9)
+    with pytest.raises(RuntimeError, match="(?i)is the network trained"):
+        pair_flips(untrained, x_test, y_test, pairs=40, generator=torch.Generator().manual_seed(1), max_tries=1000)
+    assert time.perf_counter() - start < 20  # fails fast; the lesson used to loop forever here
+
+
+def test_answer_with_answers_every_stop_once():
+    exp = _exp(step=4)
+    seen = []
+    exp.answer_with(lambda im: seen.append(int(im.sum())) or (1 if im.sum() > 4 else 0))
+    assert exp.done and seen == [0, 4, 8, 9] and exp.flip_point() == 8
+    exp.answer_with(lambda im: 0)  # finished: nothing more is asked
+    assert seen == [0, 4, 8, 9]
 
 
 def _exp(step=4):

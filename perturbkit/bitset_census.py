@@ -321,6 +321,8 @@ def bitset_census(labels, space: ImageSpace, device=None, chunk_words: int | Non
                 src &= valid
             reached = size - int(sizes[i])  # |R_0|: every image outside the class
             rounds = 0
+            # ends: any image is within N changes of the start set, so within N rounds (a faulty kernel that
+            # stalls overruns hist's N + 1 columns and raises IndexError)
             while reached < size:
                 rounds += 1
                 count = fused.dilate(src, dst, N)  # the compiled kernel where the device has one

@@ -185,7 +185,7 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[tor
             if first.in_features != N:
                 raise ValueError(f"model expects {first.in_features} inputs, {space!r} has {N} entries")
             k = min(N, max(1, (batch_size.bit_length() - 1) // max(1, (L - 1).bit_length())))
-            while L**k > batch_size and k > 1:
+            while L**k > batch_size and k > 1:  # ends: k falls by one, to 1 at the least
                 k -= 1
             levels = torch.arange(L, device=dev, dtype=torch.float32) / (L - 1)
             w = first.weight.detach().T  # (N, hidden)

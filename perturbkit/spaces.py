@@ -162,7 +162,7 @@ class ImageSpace:
         self.check_indexable()
         L, N = self.levels, self.num_entries
         k = 0  # low digits per chunk: the largest k <= N with L**k <= batch_size
-        while k < N and L ** (k + 1) <= batch_size:
+        while k < N and L ** (k + 1) <= batch_size:  # ends: k rises by one, to N at most
             k += 1
         low = self.images(torch.arange(L**k, device=device)).reshape(L**k, N)[:, N - k:]
         for start in range(0, self.size, L**k):

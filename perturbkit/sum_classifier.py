@@ -246,7 +246,7 @@ def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:
         return binom.pmf(np.arange(N + 1), N, 0.5)  # closed form, fast for N up to millions
     one = np.full(levels, 1.0 / levels)
     out, power, m = np.ones(1), one, N
-    while m:  # exponentiation by squaring of the convolution power
+    while m:  # exponentiation by squaring of the convolution power; ends: m halves each time
         if m & 1:
             out = fftconvolve(out, power)
         m >>= 1

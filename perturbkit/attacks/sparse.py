@@ -116,7 +116,7 @@ def _prune(model, flat, x_adv, when, y, success, targeted, shape):
     changed = torch.isfinite(when[idx])
     lo = torch.zeros(idx.numel(), dtype=torch.int64, device=flat.device)  # not known adversarial
     hi = changed.sum(dim=1)  # adversarial
-    while bool((hi - lo > 1).any()):
+    while bool((hi - lo > 1).any()):  # bisection; ends: every open gap hi - lo halves each round
         mid = (lo + hi) // 2
         cand = torch.where(changed & (rank < mid[:, None]), x_adv[idx], flat[idx])
         ok = adversarial(model(cand.reshape(-1, *shape[1:])), y[idx], targeted)

@@ -29,7 +29,7 @@ def median_flips(n: int = 100) -> int:
     N = check_int("n", n, minimum=1) ** 2
     half = (N + 1) // 2                       # label 1 iff S >= half
     count, k = 0, 0                           # count = #images with half - k <= S <= half + k - 1
-    while 2 * count < 2**N:
+    while 2 * count < 2**N:  # ends: for k > N/2 the window holds every sum 0..N, so count = 2**N
         k += 1
         count += sum(math.comb(N, s) for s in (half - k, half + k - 1) if 0 <= s <= N)
     return k

@@ -87,7 +87,7 @@ def _rows_step(v, s, left, c):
 def _rows_axes(v, count, c):
     """The ``count`` axes of row strides 1, 2, 4, ... of the 2-D view ``v``, two per sweep."""
     i = 0
-    while i < count:
+    while i < count:  # ends: each step does one or two of the count axes
         i += _rows_step(v, 1 << i, count - i, c)
 
 
@@ -100,7 +100,7 @@ def _block(x, k, c):
             b = 4 * q  # (a stepped range here is not vectorised)
             x[b], x[b + 1], x[b + 2], x[b + 3] = _square(x[b], x[b + 1], x[b + 2], x[b + 3], c)
         i = 2
-    while i < k:
+    while i < k:  # ends: each step does one or two of the k axes
         # the axis of stride 2**i is the row stride 1 of the view with rows of 2**i entries: the longer the rows,
         # the longer the vectorised inner loop
         i += _rows_step(x.reshape(x.size >> i, 1 << i), 1, k - i, c)
@@ -126,7 +126,8 @@ def census_pass(g: np.ndarray, N: int, c: int, cache_bytes: int) -> None:
     k = min(N, max(2, cache_bytes.bit_length() - 1))
     rows = 1 << (N - k)
     width = 1 << k
-    while width > 64 and rows * width > cache_bytes:  # strips of >= 64 columns keep the inner loop vectorised
+    # ends: width halves each time; strips of >= 64 columns keep the inner loop vectorised
+    while width > 64 and rows * width > cache_bytes:
         width >>= 1
     _census_pass(g, N, k, width, np.uint8(c))
 
@@ -159,7 +160,7 @@ def _near(s, d, N, masks) -> None:
                 a |= ((x & masks[j]) << (1 << j)) | ((x >> (1 << j)) & masks[j])
             d[w] = a
     st = 1
-    while st < s.size:
+    while st < s.size:  # ends: st doubles up to the array's size
         for q in range(s.size // (2 * st)):
             b = 2 * st * q
             lo_s, hi_s = s[b:b + st], s[b + st:b + 2 * st]
@@ -175,7 +176,7 @@ def _far(s, d):
     """d |= the partners of s along the row axes of the 2-D views (one row per chunk); returns popcount(d)."""
     rows = s.shape[0]
     r = 1
-    while r < rows:
+    while r < rows:  # ends: r doubles up to the number of rows
         for q in range(rows // (2 * r)):
             b = 2 * r * q
             for t in range(b, b + r):

@@ -57,7 +57,7 @@ def census_pass(g: torch.Tensor, N: int, c: int) -> None:
     """The census transform of ``g`` (uint8, contiguous, 2**N entries, on CUDA or, interpreted, on the CPU) in
     place."""
     i = 0
-    while i < N:
+    while i < N:  # ends: each launch does one or two of the N axes
         two = i + 1 < N
         groups = g.numel() >> (2 if two else 1)
         grid = (triton.cdiv(groups, _BLOCK),)

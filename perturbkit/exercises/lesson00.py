@@ -20,13 +20,18 @@ from .quiz import Choice, Question, register_quiz
 IMAGENET_N = 224 * 224 * 3
 
 
+MAX_SIDE = 10_000  # smallest_side looks no further (the ratio falls like n^(-1/max(p, 1)); at p = inf not at all)
+
+
 @cache
 def smallest_side(ratio: float = 0.05, channels: int = 3, p: float = 2) -> int:
-    """The smallest n with budget_p / diameter_p <= ``ratio`` for n-by-n images with ``channels`` channels, c = 1."""
-    n = 1
-    while space_numbers(n, levels=256, channels=channels, p=p).ratio > ratio:
-        n += 1
-    return n
+    """The smallest n with budget_p / diameter_p <= ``ratio`` for n-by-n images with ``channels`` channels, c = 1;
+    ValueError when no n up to MAX_SIDE has it."""
+    for n in range(1, MAX_SIDE + 1):  # a bounded search
+        if space_numbers(n, levels=256, channels=channels, p=p).ratio <= ratio:
+            return n
+    raise ValueError(f"no side n <= {MAX_SIDE} has budget/diameter <= {ratio} for p = {p}: the ratio falls like "
+                     "n^(-1/max(p, 1)), so slowly for large p, and not at all for p = inf")
 
 
 @cache

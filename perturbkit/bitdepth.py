@@ -12,6 +12,10 @@ Three measurements, one per function:
 Plus the continuous-cube reference curves: the course's bound 2*Phi(-sqrt(2 pi) r) on the share of images more
 than r (l2) from the other class, and the sum classifier's own share in the cube, about 2*Phi(-sqrt(12) r).
 Sizes are in intensity units (entries in [0, 1]).
+
+l-infinity (Corollary 7.5 of lesson 07, ours): :func:`linf_census` checks the dimension-free bound
+:func:`perturbkit.bounds.linf_bound` on every image of a small lattice, and :func:`first_pixel_linf_share` is the
+first-pixel classifier's exact share beyond eps, which shows that l_inf robustness Theta(1) is attained.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import torch
 from scipy.stats import norm
 
 from .attacks import minimal_perturbation
-from .bounds import cube_l2_bound
+from .bounds import cube_l2_bound, linf_bound
 from .census import label_space, robustness
 from .checks import check_data, check_device, check_int, check_labels, check_model, check_p, check_radii
 from .data import quantize
@@ -86,6 +90,59 @@ def cube_sum_share(r) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class LinfShares:
+    """Corollary 7.5 on a whole lattice: for each class of at most half the space (rows of ``share``), the share of
+    the whole space that lies in the class at l_inf distance more than eps + 1/(L-1) from every other class, for
+    eps = 0, 1/(L-1), ..., 1 (columns); ``bound`` is the corollary's Phi(-sqrt(2 pi) (L-1)/L eps) for each eps."""
+
+    levels: int
+    eps: np.ndarray
+    classes: np.ndarray
+    share: np.ndarray
+    bound: np.ndarray
+
+
+def linf_census(classifier, n: int, levels: int, device=None) -> LinfShares:
+    """Exact l_inf census of every n-by-n image with ``levels`` levels for ``classifier``, summarised for
+    Corollary 7.5. Robustness is compared in whole level steps (exact integers): r_inf > eps + 1/(L-1) with
+    eps = j/(L-1) means more than j + 1 steps."""
+    n = check_int("n", n, minimum=1)
+    if not callable(classifier):
+        raise TypeError(f"classifier must be a callable from images to labels, got {classifier!r}")
+    space = ImageSpace(n, check_int("levels", levels, minimum=2))
+    K = space.levels - 1
+    labels = label_space(classifier, space, device=check_device(device), progress=False)
+    steps = torch.round(robustness(labels, space, math.inf).double() * K).long()
+    counts = torch.bincount(labels.long(), minlength=256)
+    classes = [c for c in torch.nonzero(counts).reshape(-1).tolist() if 2 * int(counts[c]) <= space.size]
+    j = torch.arange(K + 1, device=steps.device)
+    share = np.array([(((labels == c)[:, None] & (steps[:, None] > j[None, :] + 1)).sum(0).double()
+                       / space.size).cpu().numpy() for c in classes]).reshape(len(classes), K + 1)
+    eps = np.arange(K + 1) / K
+    return LinfShares(space.levels, eps, np.array(classes, dtype=np.int64), share,
+                      np.asarray(linf_bound(eps + 1 / K, levels=space.levels)))
+
+
+def first_pixel_linf_share(eps, levels: int | None = None) -> float | np.ndarray:
+    """The first-pixel classifier (label 1 iff entry 0 >= 1/2): the share of the whole space that lies in class 0
+    (at most half of it) at l_inf distance more than ``eps`` from class 1, in any dimension N (the other entries
+    play no part). ``levels=None``: the cube [0, 1]^N, max(0, 1/2 - eps). ``levels=L``: the lattice, where entry 0 at
+    level k < h = ceil((L-1)/2) is (h - k)/(L-1) from class 1, so the share is #{k < h : h - k > eps (L-1)} / L
+    (eps (L-1) within 1e-9 of a whole number counts as that number)."""
+    a = check_radii("eps", eps)
+    if levels is None:
+        out = np.maximum(0.0, 0.5 - a)
+    else:
+        K = check_int("levels", levels, minimum=2) - 1
+        h = (K + 1) // 2
+        k = np.arange(h)
+        x = a.reshape(-1, 1) * K
+        x = np.where(np.abs(x - np.round(x)) < 1e-9, np.round(x), x)  # eps = j/(L-1) compares as j steps exactly
+        out = ((h - k)[None, :] > x).sum(axis=1).reshape(a.shape) / (K + 1)
+    return float(out) if np.ndim(eps) == 0 else out
+
+
+@dataclass(frozen=True)
 class QuantisedRobustness:
     """A model on inputs quantised to L levels: accuracy, median minimal d_p perturbation on the lattice, success."""
 
@@ -119,5 +176,5 @@ def quantised_model_robustness(model, x: torch.Tensor, y: torch.Tensor, levels_l
     return out
 
 
-__all__ = ["LevelSummary", "QuantisedRobustness", "census_by_levels", "cube_bound_two_classes", "cube_sum_share",
-           "quantised_model_robustness", "sum_by_levels"]
+__all__ = ["LevelSummary", "LinfShares", "QuantisedRobustness", "census_by_levels", "cube_bound_two_classes",
+           "cube_sum_share", "first_pixel_linf_share", "linf_census", "quantised_model_robustness", "sum_by_levels"]

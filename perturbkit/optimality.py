@@ -6,18 +6,35 @@ changed entry moves s by at most K. So an image whose sum is more than t*K steps
 t changed entries: only the images with a sum within t*K of the threshold can leave their class with t changes.
 This module computes that share exactly (from :func:`perturbkit.sum_classifier.level_sum_pmf`) and provides the
 Hamming ball classifiers the lesson compares with. Pure NumPy/SciPy on the CPU; classifiers run on the images' device.
+
+Theorem 6.2 of lesson 06 (ours) at every size, not only in the limit: with D = |S - N/2| the distance of the sum
+(in intensity) from the threshold and sigma_L^2 = (L + 1) / (12 (L - 1)) the variance of one entry,
+
+* part 2: mu(D <= c sqrt(N)) <= (2c / sqrt(2 pi) + C_BE / sqrt(N)) / sigma_L,
+* part 3: in each class, the share of images with D < c sqrt(N) is at most
+  (2c / sqrt(2 pi) + 2 C_BE / sqrt(N)) / sigma_L,
+
+with C_BE = :data:`BERRY_ESSEEN` = 0.4748, Shevtsova's constant in the Berry-Esseen inequality for sums of i.i.d.
+variables (I. G. Shevtsova, *On the absolute constants in the Berry-Esseen type inequalities for identically
+distributed summands*, arXiv:1111.6554, 2011: sup_x |P(W <= x) - Phi(x)| <= 0.4748 beta_3 / sqrt(N) for every
+N >= 1, beta_3 the third absolute moment of one standardised summand). :func:`window_bound` computes the two bounds,
+:func:`window_shares` the exact shares from the distribution of the sum.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from scipy.stats import binom
 
-from .checks import check_images, check_int, check_radii, check_real
+from .checks import check_bool, check_images, check_int, check_radii, check_real
 from .sum_classifier import level_sum_pmf, steps_to_cross
+
+BERRY_ESSEEN = 0.4748  # Shevtsova (2011), arXiv:1111.6554: the Berry-Esseen constant for i.i.d. sums, every N >= 1
 
 
 def near_boundary_share(n: int, t, levels: int = 2, channels: int = 1) -> np.ndarray:
@@ -58,5 +75,58 @@ def half_ball_radius(N: int, levels: int) -> int:
     return int(np.flatnonzero(cdf <= 0.5 + 1e-12).max()) if (cdf <= 0.5 + 1e-12).any() else 0
 
 
-__all__ = ["half_ball_radius", "hamming_ball", "near_boundary_share"]
+def entry_sd(levels: int) -> float:
+    """sigma_L: the standard deviation of one entry drawn uniformly from {0, 1/(L-1), ..., 1},
+    sqrt((L + 1) / (12 (L - 1))), between 1/sqrt(12) (L -> infinity) and 1/2 (L = 2)."""
+    L = check_int("levels", levels, minimum=2)
+    return math.sqrt((L + 1) / (12 * (L - 1)))
+
+
+def window_bound(N: int, c, levels: int = 2, per_class: bool = True) -> float | np.ndarray:
+    """Theorem 6.2 of lesson 06 (ours), at every N. ``per_class`` (part 3): in each class of the sum classifier, the
+    share of images with D < c sqrt(N) is at most (2c / sqrt(2 pi) + 2 C_BE / sqrt(N)) / sigma_L. Otherwise
+    (part 2): mu(D <= c sqrt(N)) <= (2c / sqrt(2 pi) + C_BE / sqrt(N)) / sigma_L. C_BE = :data:`BERRY_ESSEEN`.
+    ``c`` may be an array; the bound is not capped at 1."""
+    N = check_int("N", N, minimum=1)
+    per_class = check_bool("per_class", per_class)
+    a = check_radii("c", c, finite=True)
+    error = (2 if per_class else 1) * BERRY_ESSEEN / math.sqrt(N)
+    out = (2 * a / math.sqrt(2 * math.pi) + error) / entry_sd(levels)
+    return float(out) if np.ndim(c) == 0 else out
+
+
+@dataclass(frozen=True)
+class WindowShares:
+    """Exact shares for the sum classifier on N uniform entries with L levels, for each c (arrays of shape (T,)):
+    ``space`` = mu(D <= c sqrt(N)) (Theorem 6.2, part 2), ``class0`` and ``class1`` = the share of class 0
+    (S < N/2) and of class 1 (S >= N/2) with D < c sqrt(N) (part 3)."""
+
+    c: np.ndarray
+    space: np.ndarray
+    class0: np.ndarray
+    class1: np.ndarray
+
+
+def window_shares(N: int, c, levels: int = 2) -> WindowShares:
+    """The exact shares that :func:`window_bound` bounds, from the distribution of the digit sum s
+    (:func:`perturbkit.sum_classifier.level_sum_pmf`): 2 K (S - N/2) = 2 s - N K is an integer, so the only float
+    in the comparisons is 2 c K sqrt(N)."""
+    N = check_int("N", N, minimum=1)
+    L = check_int("levels", levels, minimum=2)
+    a = check_radii("c", c, finite=True).reshape(-1)
+    K = L - 1
+    pmf = level_sum_pmf(N, L)
+    gap = 2 * np.arange(N * K + 1) - N * K          # 2 K (S - N/2), an exact integer
+    one = gap >= 0
+    edge = 2 * a * K * math.sqrt(N)                 # 2 K c sqrt(N)
+    inside = np.abs(gap)[None, :] <= edge[:, None]
+    strictly = np.abs(gap)[None, :] < edge[:, None]
+    space = (pmf * inside).sum(axis=1)
+    class0 = (pmf * (strictly & ~one)).sum(axis=1) / pmf[~one].sum()
+    class1 = (pmf * (strictly & one)).sum(axis=1) / pmf[one].sum()
+    return WindowShares(a, space, class0, class1)
+
+
+__all__ = ["BERRY_ESSEEN", "WindowShares", "entry_sd", "half_ball_radius", "hamming_ball", "near_boundary_share",
+           "window_bound", "window_shares"]
 

@@ -93,3 +93,36 @@ def test_widget_logic():
     w.controls["bits"].value = 2
     assert w.text.value != before
     plt.close("all")
+
+
+def test_linf_census_holds_corollary_7_5_and_needs_its_rounding_term():
+    from perturbkit.bitdepth import first_pixel_linf_share, linf_census
+    from perturbkit.bounds import linf_bound
+    for f in (classifiers.sum_threshold, classifiers.majority, classifiers.first_pixel,
+              classifiers.random_labels(2, seed=0)):
+        for n, L in ((2, 16), (2, 5), (3, 3)):
+            c = linf_census(f, n, L)
+            assert c.share.shape == (len(c.classes), L) and (c.share <= c.bound + 1e-12).all()
+    first = linf_census(classifiers.first_pixel, 2, 16)
+    assert list(first.classes) == [0, 1]  # 16 levels: two exact halves
+    np.testing.assert_allclose(first.share[0], first_pixel_linf_share(first.eps + 1 / 15, levels=16), atol=1e-12)
+    # the same bound without the rounding term (r_inf > eps against Phi(-sqrt(2 pi) eps)) fails for the first pixel
+    no_rounding = first_pixel_linf_share(first.eps, levels=16)
+    assert (no_rounding > np.asarray(linf_bound(first.eps)) + 1e-9).any()
+    with pytest.raises(TypeError, match="classifier must be a callable"):
+        linf_census("first pixel", 2, 4)
+
+
+def test_first_pixel_linf_share_attains_theta_one():
+    from perturbkit.bitdepth import first_pixel_linf_share
+    from perturbkit.bounds import linf_bound
+    eps = np.linspace(0, 0.6, 61)
+    cube = first_pixel_linf_share(eps)
+    assert (cube <= np.asarray(linf_bound(eps)) + 1e-12).all()  # Corollary 7.5 in the cube
+    assert (np.asarray(linf_bound(eps)) - cube)[eps <= 0.1].max() < 0.0011  # nearly attained for small eps
+    assert first_pixel_linf_share(0.25) == 0.25 and first_pixel_linf_share(0.7) == 0.0
+    np.testing.assert_allclose(first_pixel_linf_share(eps, levels=4097), cube, atol=1e-3)
+    assert first_pixel_linf_share(0.0, levels=2) == 0.5 and first_pixel_linf_share(1.0, levels=2) == 0.0
+    assert first_pixel_linf_share([0.0], levels=3).tolist() == [1 / 3]  # L odd: class 0 is level 0 only
+    with pytest.raises(ValueError, match="eps must be >= 0"):
+        first_pixel_linf_share(-0.1)

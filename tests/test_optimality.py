@@ -65,3 +65,47 @@ def test_concentration_widget_logic():
     before = w.text.value
     w.controls["n"].value = 20
     assert w.text.value != before
+
+
+def test_window_shares_match_the_enumerated_space():
+    # every image of the 3-level 2x2 space: D = |S - N/2| and the labels, counted directly
+    from perturbkit.optimality import window_shares
+    space = ImageSpace(2, 3)
+    x = space.images(torch.arange(space.size)).double().flatten(1)
+    gap = 2 * x.sum(1) - 4  # 2 (S - N/2), exact in halves
+    one = gap >= -1e-9
+    cs = [0.0, 0.25, 0.5, 1.0]
+    got = window_shares(4, cs, 3)
+    for i, c in enumerate(cs):
+        edge = 2 * c * 2  # 2 c sqrt(N)
+        assert got.space[i] == pytest.approx(float((gap.abs() <= edge + 1e-9).double().mean()))
+        assert got.class0[i] == pytest.approx(float(((gap.abs() < edge - 1e-9) & ~one).sum() / (~one).sum()))
+        assert got.class1[i] == pytest.approx(float(((gap.abs() < edge - 1e-9) & one).sum() / one.sum()))
+
+
+@pytest.mark.parametrize("levels", [2, 3, 4, 16])
+def test_theorem_6_2_bounds_hold_at_every_size_and_need_the_berry_esseen_term(levels):
+    from perturbkit.optimality import BERRY_ESSEEN, entry_sd, window_bound, window_shares
+    cs = np.array([0.0, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0])
+    limit_only = 2 * cs / np.sqrt(2 * np.pi) / entry_sd(levels)
+    exceeded = False
+    for n in (1, 2, 3, 5, 8, 13, 32, 64):
+        N = n * n
+        s = window_shares(N, cs, levels)
+        assert (s.space <= window_bound(N, cs, levels, per_class=False) + 1e-12).all()
+        assert (np.maximum(s.class0, s.class1) <= window_bound(N, cs, levels) + 1e-12).all()
+        exceeded |= bool((np.maximum(s.class0, s.class1) > limit_only + 1e-12).any())
+    assert exceeded  # without the Berry-Esseen term the bound fails at small n
+    assert window_bound(64, 0.25) == pytest.approx(2 * (0.5 / np.sqrt(2 * np.pi) + 2 * BERRY_ESSEEN / 8))
+    assert window_bound(64, 0.0, per_class=False) == pytest.approx(2 * BERRY_ESSEEN / 8)
+
+
+def test_window_arguments_are_checked():
+    from perturbkit.optimality import entry_sd, window_bound, window_shares
+    assert entry_sd(2) == 0.5 and entry_sd(4096) == pytest.approx(1 / np.sqrt(12), rel=1e-3)
+    with pytest.raises(ValueError, match="c must be >= 0"):
+        window_bound(16, -0.1)
+    with pytest.raises(TypeError, match="per_class must be True or False"):
+        window_bound(16, 0.1, per_class="yes")
+    with pytest.raises(ValueError, match="levels must be an integer >= 2"):
+        window_shares(16, 0.1, levels=1)

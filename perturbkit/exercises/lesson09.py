@@ -66,31 +66,32 @@ register(Checker(
     )))
 
 register_quiz("09", [
-    Question("A line drawing of a fixed shape is drawn with a one-pixel pen at resolution n. How does the number of "
-             "pixels it covers grow with n?", (
-                 Choice("Like c times n: the length of the curve in pixels", True,
-                        "a curve of fixed shape is about n pixels long at resolution n, and a one-pixel pen covers "
-                        "a bounded number of pixels per pixel of length (exercise 4 proves at most 4 per pixel of "
-                        "length). So its share of the n*n image falls like 1/n."),
-                 Choice("Like c times n squared: a fixed share of the image", False,
+    # the right answers sit in varied positions: B, C, A, C
+    Question("A line drawing of a fixed shape is drawn with a one-pixel pen at resolution $n$. How does the number "
+             "of pixels it covers grow with $n$?", (
+                 Choice("Like a constant times n squared: a fixed share of the image", False,
                         "that would be a filled region; a stroke has width one pixel at every resolution, so only "
-                        "its length, about c*n pixels, grows."),
+                        "its length, about a constant times n pixels, grows."),
+                 Choice("Like a constant times n: the length of the curve in pixels", True,
+                        "a curve of fixed shape is about n pixels long at resolution n, and a one-pixel pen covers "
+                        "a bounded number of pixels per pixel of length (Proposition 9.1, proved in exercise 4: at "
+                        "most 4 per pixel of length). So its share of the n*n image falls like 1/n."),
                  Choice("It stays the same: a drawing is a drawing", False,
                         "the pen is one pixel wide at every resolution, so a finer grid needs more pixels to trace "
                         "the same curve: 130 at n = 32, 1085 at n = 256 for the parachute."),
              )),
     Question("Along a shortest Hamming path from a binarised 4 to a binarised 9, the network's label changes "
              "somewhere. What does this show about the theorem?", (
-                 Choice("Nothing: every classifier that labels the two ends differently must change label on the "
-                        "path", True,
-                        "the path starts in one class and ends in another, so some step leaves the first class. "
-                        "This is true by construction, for you, the network and any classifier."),
                  Choice("It confirms that most images are within O(n) changes of another class", False,
                         "the theorem is about most images of the whole space under the uniform measure; one path "
                         "between two real digits tests nothing about that. The flip is forced by the endpoints."),
                  Choice("It shows that the network sees digits the way people do", False,
                         "where each of you flips depends on the classifier and on the order of the changes; the "
                         "experiment compares two flip points, it does not show that the percepts agree."),
+                 Choice("Nothing: every classifier that labels the two ends differently must change label on the "
+                        "path", True,
+                        "the path starts in one class and ends in another, so some step leaves the first class. "
+                        "This is true by construction, for you, the network and any classifier."),
              )),
     Question("Why does the theorem say something about human vision at all?", (
                  Choice("It holds for every labelling of all images, and a person's forced answers are one", True,
@@ -104,14 +105,14 @@ register_quiz("09", [
                         "analogy with networks plays no role."),
              )),
     Question("What did Zhou & Firestone (2019) find?", (
-                 Choice("People could often pick the label a network gave to a fooling image, above chance", True,
-                        "their participants chose the machine's label among alternatives well above chance: people "
-                        "can predict a network's reading; that is not the same as seeing the image that way."),
                  Choice("People saw fooling images as the objects the network named", False,
                         "participants were asked which label a machine had given, not what they saw; predicting "
                         "the machine's answer does not mean sharing its percept."),
                  Choice("Robustified networks changed people's percepts at small l2 norms", False,
                         "that is Gaziv et al. (2023), with perturbations computed on adversarially trained "
                         "networks."),
+                 Choice("People could often pick the label a network gave to a fooling image, above chance", True,
+                        "their participants chose the machine's label among alternatives well above chance: people "
+                        "can predict a network's reading; that is not the same as seeing the image that way."),
              )),
 ])

@@ -352,23 +352,27 @@ def robust_share(labels: torch.Tensor | None, r: torch.Tensor, t) -> RobustShare
 def bound_report(labels: torch.Tensor, space: ImageSpace, r: torch.Tensor | None = None) -> str:
     """Hold every class of a labelling against the course's bound and explain the outcome in words.
 
-    Binary spaces use :func:`perturbkit.bounds.harper_bound` (share of the class), others
-    :func:`perturbkit.bounds.concentration_bound` (share of the whole space). A class larger than half the space
-    is reported as the one class the theorem does not cover. ``r`` is the d_0 census if already computed.
+    Spaces with L = 2**b levels (binary included) use the class-relative :func:`perturbkit.bounds.harper_bound`
+    (a share of the class; Theorems 3.7 and 3.10), others :func:`perturbkit.bounds.concentration_bound` (a share of
+    the whole space, Theorem 3.9). A class larger than half the space is reported as the one class the theorem does
+    not cover. ``r`` is the d_0 census if already computed.
     """
     from . import bounds
 
     labels = _check_labels(labels, space)
     r = robustness(labels, space, 0) if r is None else r
-    N = space.num_entries
+    N, L = space.num_entries, space.levels
     t = np.arange(N + 1)
     rs = robust_share(labels, r, t)
-    binary = space.levels == 2
-    bound = bounds.harper_bound(N, t) if binary else bounds.concentration_bound(N, t)
-    kind = "Harper bound (share of the class)" if binary else "concentration bound (share of the space)"
+    class_relative = L & (L - 1) == 0
+    bound = bounds.harper_bound(N, t, L) if class_relative else bounds.concentration_bound(N, t)
+    if class_relative:
+        kind = f"class-relative bound at {L.bit_length() - 1} bit(s) per entry (share of the class)"
+    else:
+        kind = "concentration bound (share of the space; L is not a power of two)"
     lines = [f"{space!r}: {len(rs.classes)} class(es); checked against the {kind} at every radius t = 0..{N}"]
     for i, c in enumerate(rs.classes):
-        share = rs.robust[i] if binary else rs.core_share_of_space()[i]
+        share = rs.robust[i] if class_relative else rs.core_share_of_space()[i]
         head = f"class {int(c)}: {100 * rs.space_share[i]:.1f}% of the space"
         if rs.space_share[i] > 0.5:
             lines.append(f"{head} -> more than half: the one class the theorem does not cover (it may stay robust)")
@@ -379,6 +383,6 @@ def bound_report(labels: torch.Tensor, space: ImageSpace, r: torch.Tensor | None
                      f"{share[worst]:.4f} vs bound {bound[worst]:.4f}")
     lines.append("Why no attempt can win: the images that t changes can not move out of a class C form its core "
                  "C(t), and C(t) together with everything within t of it lies inside C. Isoperimetry says no set "
-                 "grows more slowly than a Hamming ball (binary) or than concentration allows (any levels), so a "
-                 "class of at most half the space has only a tiny robust core.")
+                 "grows more slowly than a Hamming ball of the bit cube (L = 2^b levels) or than concentration "
+                 "allows (any levels), so a class of at most half the space has only a tiny robust core.")
     return "\n".join(lines)

@@ -3,7 +3,8 @@
 A "budget" of c*sqrt(N) changed entries means nothing until one says what it guarantees. Each bound of
 :mod:`perturbkit.bounds` caps the share of images that can NOT be moved out of their class (the robust core):
 
-* ``harper_bound`` (binary images): a share of the class, for every class of at most half the space;
+* ``harper_bound`` (L = 2**b levels, binary images included): a share of the class, for every class of at most
+  half the space, with the cube's dimension M = b N (Theorems 3.7 and 3.10);
 * ``concentration_bound`` (any number of levels): a share of the whole space;
 * ``cube_l2_bound`` (continuous cube, l2 radius r): a share of the whole cube, the same for every N.
 
@@ -13,28 +14,34 @@ The functions below invert them: the smallest radius at which the cap is at most
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from scipy import stats
 
 from . import bounds
 from .checks import check_int, check_real
 
-__all__ = ["harper_radius", "concentration_radius", "cube_radius", "shares_at_c", "guarantee_table"]
+__all__ = ["DATASETS", "harper_radius", "concentration_radius", "cube_radius", "shares_at_c", "guarantee_table",
+           "Radii", "radii_for_share", "dataset_table"]
+
+# name -> (n, levels, channels): the usual sizes of three data sets, 8 bits per entry
+DATASETS = {"MNIST 28x28x1": (28, 256, 1), "CIFAR 32x32x3": (32, 256, 3), "ImageNet 224x224x3": (224, 256, 3)}
 
 
 def _share(share) -> float:
     return check_real("share", share, minimum=0, maximum=1)
 
 
-def harper_radius(N: int, share: float) -> int:
-    """The smallest integer t with harper_bound(N, t) <= share: from t changed entries on, at most ``share`` of any
-    class of at most half of the binary space is robust."""
+def harper_radius(N: int, share: float, levels: int = 2) -> int:
+    """The smallest integer t with harper_bound(N, t, levels) <= share: from t changed entries on, at most ``share``
+    of any class of at most half of the space of images with N entries and L = 2**b levels is robust."""
     N = check_int("N", N, minimum=1)
     share = _share(share)
-    lo, hi = 0, (N - 1) // 2 + 1          # harper_bound(N, hi) = 0
-    while lo < hi:                          # harper_bound is non-increasing in t
+    M = bounds.bits_per_entry(levels) * N
+    lo, hi = 0, (M - 1) // 2 + 1          # harper_bound is 0 from hi on
+    while lo < hi:                          # bisection: harper_bound is non-increasing in t; ends in log2(M) steps
         mid = (lo + hi) // 2
-        if bounds.harper_bound(N, mid) <= share:
+        if bounds.harper_bound(N, mid, levels) <= share:
             hi = mid
         else:
             lo = mid + 1
@@ -63,32 +70,92 @@ def cube_radius(share: float) -> float:
     return float(-stats.norm.ppf(share) / math.sqrt(2 * math.pi))
 
 
-def shares_at_c(N: int, c: float) -> dict[str, float]:
-    """What a budget of t = c*sqrt(N) changed entries guarantees, per bound: the cap on the robust share of a class
-    (Harper, binary images, at the integer radius floor(c sqrt(N))) and of the space (concentration, any levels)."""
+def shares_at_c(N: int, c: float, levels: int = 256) -> dict[str, float]:
+    """What a budget of t = floor(c sqrt(N)) changed entries guarantees, per bound: the cap on the robust share of a
+    class for binary images (Theorem 3.7) and for ``levels`` = 2**b levels (Theorem 3.10), both shares of the class,
+    and the cap on the robust share of the space for any number of levels (Theorem 3.9)."""
     N = check_int("N", N, minimum=1)
     c = check_real("c", c, minimum=0)
-    t = c * math.sqrt(N)
-    return {"harper (binary, share of the class)": float(bounds.harper_bound(N, math.floor(t + 1e-9))),
-            "concentration (any L, share of the space)": float(bounds.concentration_bound(N, t))}
+    b = bounds.bits_per_entry(levels)
+    t = math.floor(c * math.sqrt(N) + 1e-9)
+    return {"binary (share of the class)": float(bounds.harper_bound(N, t)),
+            f"{b} bits (share of the class)": float(bounds.harper_bound(N, t, levels)),
+            "any L (share of the space)": float(bounds.concentration_bound(N, t))}
 
 
 def _fmt(name: str, value: float) -> str:
     return "any (trivial)" if value == 0 else f"{name} = {value:.2f}"
 
 
-def guarantee_table(Ns=(16, 784, 150528), shares=(0.5, 0.1, 0.01)) -> str:
+def guarantee_table(Ns=(16, 784, 150528), shares=(0.5, 0.1, 0.01), levels=(2, 256)) -> str:
     """A text table: per bound, the c = t / sqrt(N) (or the l2 radius r) needed to cap the robust share at each
-    share in ``shares``."""
+    share in ``shares``; one class-relative row per N and per number of levels in ``levels`` (powers of two)."""
     shares = [_share(s) for s in shares]
     head = f"{'bound (what the share is of)':46s}" + "".join(f"{f'share <= {s:g}':>16s}" for s in shares)
     lines = [head]
-    for N in Ns:
-        N = check_int("N", N, minimum=1)
-        cells = "".join(f"{f'c = {harper_radius(N, s) / math.sqrt(N):.2f}':>16s}" for s in shares)
-        lines.append(f"{f'Harper, binary, N = {N} (class)':46s}{cells}")
+    for L in levels:
+        b = bounds.bits_per_entry(L)
+        for N in Ns:
+            N = check_int("N", N, minimum=1)
+            cells = "".join(f"{f'c = {harper_radius(N, s, L) / math.sqrt(N):.2f}':>16s}" for s in shares)
+            kind = "binary" if b == 1 else f"{b} bits"
+            lines.append(f"{f'{kind}, N = {N} (class)':46s}{cells}")
     cells = "".join(f"{_fmt('c', concentration_radius(1, s)):>16s}" for s in shares)
     lines.append(f"{'concentration, any L, any N (space)':46s}{cells}")
     cells = "".join(f"{_fmt('r', cube_radius(s)):>16s}" for s in shares)
     lines.append(f"{'cube l2 radius, any N (space)':46s}{cells}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Radii:
+    """The changed entries t after which each bound leaves at most ``share`` robust, for one image space.
+
+    ``bits``: t for the space's own bit depth, a share of the class (Theorem 3.10; None when L is not a power of two);
+    ``binary``: t if the same N entries were binary, a share of the class (Theorem 3.7); ``space``: the smallest whole
+    t for the concentration bound, a share of the whole space, any L (Theorem 3.9)."""
+
+    n: int
+    levels: int
+    channels: int
+    N: int
+    share: float
+    bits: int | None
+    binary: int
+    space: int
+
+
+def radii_for_share(n: int, levels: int = 256, channels: int = 1, share: float = 0.01) -> Radii:
+    """:class:`Radii` for the n x n space with ``levels`` levels and ``channels`` channels (exact binomial tails)."""
+    n = check_int("n", n, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
+    channels = check_int("channels", channels, minimum=1)
+    share = _share(share)
+    if share >= 1:
+        raise ValueError(f"share must be below 1 (every class keeps at most all of itself), got {share}")
+    N = channels * n * n
+    power_of_two = levels & (levels - 1) == 0
+    return Radii(n=n, levels=levels, channels=channels, N=N, share=share,
+                 bits=harper_radius(N, share, levels) if power_of_two else None,
+                 binary=harper_radius(N, share), space=math.ceil(concentration_radius(N, share)))
+
+
+def dataset_table(share: float = 0.01, datasets: dict | None = None) -> str:
+    """A text table: for each data set (name -> (n, levels, channels); default :data:`DATASETS`), the changed
+    entries after which at most ``share`` of any class of at most half the space is left robust (its own bit depth,
+    Theorem 3.10), next to the binary bound (Theorem 3.7) and the whole-space bound (Theorem 3.9); each as t, as
+    c = t / sqrt(N) and as a percentage of the N entries."""
+    datasets = DATASETS if datasets is None else datasets
+    if not isinstance(datasets, dict) or not datasets:
+        raise ValueError(f"datasets must be a non-empty dict name -> (n, levels, channels), got {datasets!r}")
+    rows = [radii_for_share(*spec, share=share) for spec in datasets.values()]
+    head = (f"{'data set':20s}{'N':>8s}  {'t, own bits (class)':>26s}  {'t, binary (class)':>24s}"
+            f"  {'t, any L (space)':>24s}")
+    lines = [f"changed entries after which at most {share:g} is robust", head]
+    def cell(t, N, width):
+        return f"{'-' if t is None else f'{t} (c={t / math.sqrt(N):.2f}, {100 * t / N:.2f}%)':>{width}s}"
+
+    for name, r in zip(datasets, rows):
+        lines.append(f"{name:20s}{r.N:8d}  {cell(r.bits, r.N, 26)}  {cell(r.binary, r.N, 24)}  "
+                     f"{cell(r.space, r.N, 24)}")
     return "\n".join(lines)

@@ -101,6 +101,42 @@ def test_harper_closed_form(N):
     assert bounds.harper_bound(N, 0) == 1.0
 
 
+@pytest.mark.parametrize("b", [1, 2, 3, 4, 8])
+def test_b_bits_is_the_binary_bound_of_the_bit_cube(b):
+    # Theorem 3.10: with L = 2**b levels the bound is beta_{bN}: the binary closed form in dimension M = b N
+    for N in (1, 2, 9, 16, 100):
+        M, s = b * N, (b * N - 1) // 2
+        ball = list(itertools.accumulate(math.comb(M, k) for k in range(M + 1)))
+        t = np.arange(0, min(M, 60) + 2)
+        want = [0.0 if k > s else min(1.0, ball[s - k + 1] / ball[s]) for k in t]
+        np.testing.assert_allclose(bounds.harper_bound(N, t, 2**b), want, rtol=1e-9, atol=1e-300)
+    assert bounds.bits_per_entry(2**b) == b
+
+
+def test_b_bits_costs_about_sqrt_b():
+    # beta_M(t) ~ 2 Phi(-2 t / sqrt(M)): at 8 bits the same guarantee needs about sqrt(8) times the binary radius
+    N = 150528
+    for share in (0.1, 0.01):
+        t1 = next(t for t in range(1, N) if bounds.harper_bound(N, t) <= share)
+        t8 = next(t for t in range(t1, 8 * N) if bounds.harper_bound(N, t, 256) <= share)
+        assert 2.7 < t8 / t1 < 2.95
+
+
+@pytest.mark.parametrize("space", [ImageSpace(2, 4), ImageSpace(3, 4), ImageSpace(1, 4, 3), ImageSpace(2, 16),
+                                   ImageSpace(1, 8, 3)], ids=repr)
+def test_no_labelling_beats_the_class_relative_bound_at_b_bits(space):
+    from perturbkit.isoperimetry import ORDERS, best_segment_class
+    L, N = space.levels, space.num_entries
+    def bound(N, t):
+        return bounds.harper_bound(N, t, L)
+    for labels in adversarial_labellings(space):
+        check_labelling(labels, space, bound, relative=True)
+    # the most robust classes the course constructs stay below it too (radii past 4 cost time and show zeros)
+    for t in range(1, min(N, 4) + 1):
+        for kind in ORDERS:
+            assert best_segment_class(space, t, kind).share <= bound(N, t) + 1e-12
+
+
 def test_hoeffding_is_about_two_exp():
     N = 10_000
     t = np.array([100, 200, 300])
@@ -138,7 +174,24 @@ def test_cube_bound_holds_for_the_sum_classifier_on_the_continuous_cube():
     assert bounds.cube_l2_bound(0) == 0.5 and (np.diff(bounds.cube_l2_bound(r)) < 0).all()
 
 
+def test_linf_bound():
+    # the cube: Phi(-sqrt(2 pi) eps), at most the l2 bound (l_inf <= l2); the lattice: shifted by one level step
+    eps = np.linspace(0, 1, 11)
+    np.testing.assert_allclose(bounds.linf_bound(eps), bounds.cube_l2_bound(eps))
+    assert abs(bounds.linf_bound(0.5) - 0.105) < 1e-3
+    assert bounds.linf_bound(1 / 255, 256) == 0.5 and bounds.linf_bound(0.5, 256) > bounds.linf_bound(0.5)
+    np.testing.assert_allclose(bounds.linf_bound(0.5 + 1 / 255, 256), bounds.linf_bound(0.5 * 255 / 256))
+    # first pixel, 16 levels, class 0 = first entry <= 7/15 (half the space): r_inf = 8/15 - x_1, exact shares
+    r = 8 / 15 - np.arange(8) / 15
+    for e in np.linspace(0, 0.5, 11):
+        assert (r > e).sum() / 16 <= bounds.linf_bound(e, 16) + 1e-12
+
+
 def test_bad_arguments():
+    with pytest.raises(ValueError, match="power of two"):
+        bounds.harper_bound(16, 1, levels=3)
+    with pytest.raises(ValueError, match="levels must be an integer >= 2"):
+        bounds.bits_per_entry(1)
     with pytest.raises(ValueError, match="whole number"):
         bounds.harper_bound(16, 1.5)
     with pytest.raises(ValueError, match=">= 0"):

@@ -60,19 +60,45 @@ def test_hamming_cost_and_entries_within():
 
 
 def test_report_radii_are_the_smallest_that_reach_the_share():
-    rep = threat_report(28, 1, 2, 0, 28, share=0.05)
+    rep = threat_report(28, 2, 1, 0, 28, share=0.05)
     t = rep.t_concentration
     assert concentration_bound(784, t) <= 0.05 < concentration_bound(784, t - 1)
-    th = rep.t_harper
-    assert harper_bound(784, th) <= 0.05 < harper_bound(784, th - 1)
-    assert rep.share_at_eps_harper == pytest.approx(harper_bound(784, 28))
-    assert rep.l2_limit is None and threat_report(28, 1, 256, 2, 1).t_harper is None
+    th = rep.t_class
+    assert harper_bound(784, th) <= 0.05 < harper_bound(784, th - 1) and rep.t_binary == th
+    assert rep.share_at_eps_class == pytest.approx(harper_bound(784, 28))
+    assert rep.l2_limit is None and rep.linf_limit is None
+    # 8 bits: the class-relative radius is the binary one of a cube of dimension 8 N (Theorem 3.10)
+    mnist = threat_report(*PRESETS["MNIST 28x28x1"], 0, 30, share=0.01)
+    assert (mnist.t_class, mnist.t_binary, mnist.t_concentration) == (103, 37, 59)
+    assert harper_bound(8 * 784, 103) <= 0.01 < harper_bound(8 * 784, 102)
+    assert mnist.share_at_eps_class == pytest.approx(harper_bound(8 * 784, 30))
+    # three levels: no class-relative bound is proved, and the report says so
+    three = threat_report(8, 3, 1, 0, 3)
+    assert three.t_class is None and three.share_at_eps_class is None
+    assert "not proved for L = 3" in three.describe()
     cifar = threat_report(*PRESETS["CIFAR 32x32x3"], 2, 0.5)
     assert 0.8 < cifar.l2_limit < 1 and cifar.share_at_eps_concentration == 0.5
     assert cifar.share_at_eps_l2 == pytest.approx(stats.norm.cdf(-math.sqrt(2 * math.pi) * 255 / 256
                                                                  * (0.5 - math.sqrt(3072) / 255)))
     text = cifar.describe()
-    assert "N = 3072" in text and "0.876" in text and "eps / budget = 0.067" in text
+    assert "N = 3072" in text and "0.876" in text and "eps / budget = 0.067" in text and "t = 155" in text
+
+
+def test_linf_radius_inverts_the_linf_bound_and_holds_for_the_first_pixel():
+    from perturbkit.bounds import linf_bound
+    from perturbkit.threat import lattice_linf_radius
+    for L in (2, 16, 256):
+        R = lattice_linf_radius(L, 0.05)
+        assert linf_bound(R, L) == pytest.approx(0.05, rel=1e-9) and linf_bound(R * 0.99, L) > 0.05
+    # first pixel on 256 levels, class 0 = first entry below 1/2: r_inf(x) = 128/255 - x_1 for x_1 <= 127/255
+    x1 = np.arange(128) / 255
+    r = 128 / 255 - x1
+    for eps in (0.1, 0.3, 0.45):
+        share_of_space = (r > eps).sum() / 256
+        assert share_of_space <= linf_bound(eps, 256)
+    rep = threat_report(*PRESETS["ImageNet 224x224x3"], math.inf, 4 / 255)
+    assert rep.linf_limit == pytest.approx(lattice_linf_radius(256, 0.05))
+    assert rep.share_at_eps_linf == pytest.approx(linf_bound(4 / 255, 256)) and rep.share_at_eps_linf < 0.5
 
 
 def test_bad_inputs():
@@ -83,7 +109,7 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="levels"):
         lattice_l2_radius(10, 1, 0.05)
     with pytest.raises(ValueError, match="eps"):
-        threat_report(8, 1, 2, 2, -1)
+        threat_report(8, 2, 1, 2, -1)
 
 
 def test_widget_view_and_update():
@@ -91,7 +117,7 @@ def test_widget_view_and_update():
     text, fig = threat_view("CIFAR 32x32x3", 2.0, 0.5)
     assert "N = 3072" in text and fig is not None
     text2, fig2 = threat_view(CUSTOM, 0.0, 10, n=5, channels=1, levels=2)
-    assert "N = 25" in text2 and "Harper" in text2
+    assert "N = 25" in text2 and "class-relative, 1 bit" in text2
     with pytest.raises(ValueError, match="preset"):
         threat_view("SVHN", 2.0, 0.5)
     w = threat_calculator()

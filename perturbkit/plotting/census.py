@@ -47,23 +47,29 @@ def plot_robust_shares(shares: dict, t, bound=None, bound_label: str = "bound", 
     return ax.figure
 
 
-def plot_robust_share(rs: RobustShare, N: int, binary: bool = True, ax=None, title: str | None = None,
+def plot_robust_share(rs: RobustShare, N: int, levels: int = 2, ax=None, title: str | None = None,
                       t_mark: float | None = None) -> Figure:
-    """A census's robust-share curves (:func:`plot_robust_shares`), one per class: the share of the class with
-    r_0 > t against ``harper_bound`` (binary), or the share of the whole space in the class's core against
-    ``concentration_bound`` (any levels). Classes over half the space are dashed: the bound does not cover them."""
+    """A census's robust-share curves (:func:`plot_robust_shares`), one per class: for L = 2**b levels (binary
+    included) the share of the class with r_0 > t against the class-relative ``harper_bound(N, t, levels)``; for
+    other L the share of the whole space in the class's core against ``concentration_bound``. Classes over half the
+    space are dashed: the bound does not cover them."""
     if not isinstance(rs, RobustShare):
         raise TypeError(f"rs must be a perturbkit.census.RobustShare, got {type(rs).__name__}")
     N = check_int("N", N, minimum=1)
-    values = rs.robust if binary else rs.core_share_of_space()
+    levels = check_int("levels", levels, minimum=2)
+    class_relative = levels & (levels - 1) == 0
+    values = rs.robust if class_relative else rs.core_share_of_space()
     shares, dashed = {}, []
     for i, c in enumerate(rs.classes):
         big = rs.space_share[i] > 0.5
         name = f"class {int(c)} ({100 * rs.space_share[i]:.0f}% of space{', not covered' if big else ''})"
         shares[name] = values[i]
         dashed += [name] if big else []
-    bound = bounds.harper_bound(N, rs.t) if binary else bounds.concentration_bound(N, rs.t)
-    return plot_robust_shares(shares, rs.t, bound, "Harper bound" if binary else "concentration bound", ax=ax,
-                              title=title, t_mark=t_mark, dashed=dashed, log=False,
-                              ylabel="share of the class with r > t" if binary else
+    if class_relative:
+        bound = bounds.harper_bound(N, rs.t, levels)
+        label = "Harper bound" if levels == 2 else f"class-relative bound, {levels.bit_length() - 1} bits"
+    else:
+        bound, label = bounds.concentration_bound(N, rs.t), "concentration bound"
+    return plot_robust_shares(shares, rs.t, bound, label, ax=ax, title=title, t_mark=t_mark, dashed=dashed,
+                              log=False, ylabel="share of the class with r > t" if class_relative else
                               "share of the space: class core C(t)")

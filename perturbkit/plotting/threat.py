@@ -19,10 +19,12 @@ def threat_axis(rep: ThreatReport, common: float | None = None) -> Figure:
     marks = [("budget (c = 1)", rep.budget, "k", "-"), ("diameter", rep.diameter, "0.5", "-")]
     if rep.t_concentration is not None:
         marks.append((f"concentration, {share:.0%}", hamming_cost(rep.t_concentration, p), "C0", "--"))
-    if rep.t_harper is not None:
-        marks.append((f"Harper, {share:.0%}", hamming_cost(rep.t_harper, p), "C2", "--"))
+    if rep.t_class is not None:
+        marks.append((f"class-relative, {share:.0%} of the class", hamming_cost(rep.t_class, p), "C2", "--"))
     if rep.l2_limit is not None:
         marks.append((f"cube + rounding, {share:.0%}", rep.l2_limit, "C3", "--"))
+    if rep.linf_limit is not None:
+        marks.append((f"l-inf, {share:.0%}", rep.linf_limit, "C3", "--"))
     fig = Figure(figsize=(7.5, 2.4), layout="tight")
     ax = fig.subplots()
     for k, (label, x, color, style) in enumerate(marks):

@@ -21,8 +21,8 @@ def threat_view(preset: str, p: float, eps: float, share: float = 0.05, n: int =
     if preset != CUSTOM:
         if preset not in PRESETS:
             raise ValueError(f"preset must be one of {sorted(PRESETS) + [CUSTOM]}, got {preset!r}")
-        n, channels, levels = PRESETS[preset]
-    rep = threat_report(n, channels, levels, p, eps, share)
+        n, levels, channels = PRESETS[preset]
+    rep = threat_report(n, levels, channels, p, eps, share)
     return rep.describe(), threat_axis(rep, COMMON_EPS.get(preset, {}).get(p))
 
 

@@ -183,7 +183,7 @@ def _transform(g: torch.Tensor, L: int, N: int, plan: _Plan) -> None:
         k = N
     else:
         k = 0
-        while k < N and L ** (k + 1) * g.element_size() <= _CPU_BLOCK_BYTES:
+        while k < N and L ** (k + 1) * g.element_size() <= _CPU_BLOCK_BYTES:  # ends: k rises by one, to N at most
             k += 1
     k = max(k, 1)
     block = L**k

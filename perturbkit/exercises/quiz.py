@@ -55,7 +55,7 @@ def register_quiz(lesson: str, questions: list[Question]) -> tuple[Question, ...
 
 
 def quiz_questions(lesson: str) -> tuple[Question, ...]:
-    """The quiz of ``lesson`` ("00" to "10")."""
+    """The quiz of ``lesson`` ("00" to "11")."""
     from . import _load
     _load(lesson if isinstance(lesson, str) else None)
     if lesson not in QUIZZES:

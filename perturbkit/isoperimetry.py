@@ -31,7 +31,7 @@ from .checks import check_int, check_space_memory
 from .spaces import ImageSpace
 
 __all__ = ["simplicial_order", "simplicial_segment", "smallest_neighbourhoods", "bit_cube", "bit_distance",
-           "ORDERS", "image_order", "SegmentClass", "best_segment_class", "most_robust_share"]
+           "orders", "image_order", "SegmentClass", "best_segment_class", "most_robust_share"]
 
 
 def _binary(space) -> ImageSpace:
@@ -143,26 +143,30 @@ def bit_distance(i, j) -> torch.Tensor:
     return count
 
 
-# the orders whose initial segments grow into the candidate classes of best_segment_class
-ORDERS = ("bit simplicial", "Hamming ball", "level sum")
+def orders(space: ImageSpace) -> list[str]:
+    """The orders whose initial segments grow into the candidate classes of :func:`best_segment_class`: the bit
+    simplicial order, the level sum, and for every level k = 1..L-1 the number of entries at level k or above
+    ("entries >= 1" gives the Hamming balls around the all-black image; "entries >= L/2" the majority vote)."""
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
+    return ["bit simplicial", "level sum"] + [f"entries >= {k}" for k in range(1, space.levels)]
 
 
 def image_order(space: ImageSpace, kind: str) -> torch.Tensor:
-    """All image indices of ``space`` in one of the :data:`ORDERS` (int64, CPU), ties broken by the lower index:
+    """All image indices of ``space`` in one of the :func:`orders` (int64, CPU), ties broken by the lower index:
 
     - "bit simplicial": the simplicial order of the bit strings (L = 2**b; Harper's order for binary images);
-    - "Hamming ball": by the number of non-zero entries (balls around the all-black image, layer by layer);
-    - "level sum": by the sum of the levels (the lower sets of the sum classifier).
+    - "level sum": by the sum of the levels (the lower sets of the sum classifier);
+    - "entries >= k": by the number of entries at level k or above (level numbers 0..L-1).
     """
-    if not isinstance(space, ImageSpace):
-        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
-    if kind not in ORDERS:
-        raise ValueError(f"kind must be one of {ORDERS}, got {kind!r}")
+    kinds = orders(space)
+    if kind not in kinds:
+        raise ValueError(f"kind must be one of {kinds}, got {kind!r}")
     if kind == "bit simplicial":
         return simplicial_order(bit_cube(space))
     check_space_memory(space, 8 * space.num_entries + 32, "cpu", f"the order {kind!r} of {space!r}")
     d = space.digits(torch.arange(space.size)).reshape(space.size, -1)
-    key = (d != 0).sum(dim=1) if kind == "Hamming ball" else d.sum(dim=1)
+    key = d.sum(dim=1) if kind == "level sum" else (d >= int(kind.split(">= ")[1])).sum(dim=1)
     return torch.sort(key, stable=True).indices
 
 

@@ -8,12 +8,12 @@ from perturbkit import bounds
 from perturbkit.census import robustness
 from perturbkit.hamming import ball_size, families, neighbourhood
 from perturbkit.isoperimetry import (
-    ORDERS,
     best_segment_class,
     bit_cube,
     bit_distance,
     image_order,
     most_robust_share,
+    orders,
     simplicial_order,
     simplicial_segment,
     smallest_neighbourhoods,
@@ -120,7 +120,8 @@ def test_best_segment_class_is_the_exact_optimum_on_binary_spaces():
 
 @pytest.mark.parametrize("space", [ImageSpace(2, 4), ImageSpace(1, 16, 2)], ids=repr)
 def test_best_segment_class_reports_a_real_class(space):
-    for kind in ORDERS:
+    assert orders(space)[:3] == ["bit simplicial", "level sum", "entries >= 1"] and len(orders(space)) == space.levels + 1
+    for kind in orders(space):
         for t in (1, 2):
             r = best_segment_class(space, t, kind)
             seg = torch.zeros(space.size, dtype=torch.bool)
@@ -148,6 +149,8 @@ def test_bad_input():
         bit_cube(ImageSpace(2, levels=3))
     with pytest.raises(ValueError, match="kind"):
         image_order(ImageSpace(2), "spiral")
+    with pytest.raises(ValueError, match="kind"):
+        image_order(ImageSpace(2), "entries >= 2")     # binary images have levels 0 and 1 only
     with pytest.raises(ValueError, match="inside"):
         core_regions(np.zeros((3, 3)), 1)
 
@@ -169,3 +172,12 @@ def test_core_argument_figure():
     fig = core_argument_figure(t=0.1, size=120)
     assert len(fig.axes) == 1 and "C(t)" in fig.axes[0].get_title()
     assert len(fig.axes[0].get_legend().get_texts()) == 4
+
+
+def test_threshold_orders_contain_the_majority_vote():
+    # 4 levels, 9 entries: majority votes by the top bit, so its class 0 is {at most 4 entries at level >= 2}, whose
+    # core share is beta_9(t + 1); the segments of "entries >= 2" contain it
+    space = ImageSpace(3, levels=4)
+    for t in (1, 2, 3):
+        r = best_segment_class(space, t, "entries >= 2")
+        assert r.share >= bounds.harper_bound(9, t + 1) - 1e-12

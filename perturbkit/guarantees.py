@@ -88,7 +88,7 @@ def _fmt(name: str, value: float) -> str:
 
 
 def guarantee_table(Ns=(16, 784, 150528), shares=(0.5, 0.1, 0.01), levels=(2, 256)) -> str:
-    """A text table: per bound, the c = t / sqrt(N) (or the l2 radius r) needed to cap the robust share at each
+    """A text table: per bound, the c = t / sqrt(N) (or the l2 radius eps) needed to cap the robust share at each
     share in ``shares``; one class-relative row per N and per number of levels in ``levels`` (powers of two)."""
     shares = [_share(s) for s in shares]
     head = f"{'bound (what the share is of)':46s}" + "".join(f"{f'share <= {s:g}':>16s}" for s in shares)
@@ -102,7 +102,7 @@ def guarantee_table(Ns=(16, 784, 150528), shares=(0.5, 0.1, 0.01), levels=(2, 25
             lines.append(f"{f'{kind}, N = {N} (class)':46s}{cells}")
     cells = "".join(f"{_fmt('c', concentration_radius(1, s)):>16s}" for s in shares)
     lines.append(f"{'concentration, any L, any N (space)':46s}{cells}")
-    cells = "".join(f"{_fmt('r', cube_radius(s)):>16s}" for s in shares)
+    cells = "".join(f"{_fmt('eps', cube_radius(s)):>16s}" for s in shares)
     lines.append(f"{'cube l2 radius, any N (space)':46s}{cells}")
     return "\n".join(lines)
 

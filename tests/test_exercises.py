@@ -186,6 +186,15 @@ def test_quiz_gives_feedback_for_every_choice(lesson):
         feedback(quiz_questions(lesson)[0], 99)
 
 
+@pytest.mark.parametrize("lesson", [p.name[:2] for p in LESSONS])
+def test_quiz_right_answers_sit_in_varied_positions(lesson):
+    # a student who always picks the same letter must not pass: at most half of a lesson's right answers share a
+    # position (the stored order is the order shown, in the widget and in the book)
+    positions = [next(i for i, c in enumerate(q.choices) if c.correct) for q in quiz_questions(lesson)]
+    most = max(positions.count(i) for i in set(positions))
+    assert 2 * most <= len(positions), f"quiz {lesson}: right answers at positions {positions}"
+
+
 def test_quiz_widget_shows_feedback_on_a_pick():
     from perturbkit.widgets.quiz import quiz
     lesson = LESSONS[0].name[:2]

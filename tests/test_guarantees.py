@@ -61,7 +61,7 @@ def test_trivial_shares_and_table():
     eight = s["8 bits (share of the class)"]
     assert eight == bounds.harper_bound(784, 28, 256) and 0.4 < eight < 0.5
     text = guarantee_table(Ns=(16,), shares=(0.5, 0.01))
-    assert "any (trivial)" in text and "c = 1.50" in text and "r = 0.93" in text and len(text.splitlines()) == 5
+    assert "any (trivial)" in text and "c = 1.50" in text and "eps = 0.93" in text and len(text.splitlines()) == 5
     assert "binary, N = 16" in text and "8 bits, N = 16" in text and "c = 4.00" in text
 
 

@@ -10,7 +10,7 @@ finds *a* perturbation, maybe not the smallest). Everything runs on ``device``; 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from tqdm.auto import tqdm
@@ -31,6 +31,8 @@ class NetworkScaling:
     accuracy: dict  # {n: test accuracy on resized digits}
     success: dict  # {(kind, p, n): share of images where the attack found an adversarial example}
     biggest_class: dict  # {n: share of the noise images given the most common label}
+    sizes: dict = field(default_factory=dict)  # {(kind, p): per n, the sizes found (1-d tensors, failures left out)}
+    noise_labels: dict = field(default_factory=dict)  # {n: the network's labels of the noise images}
 
 
 def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, epochs: int = 3, steps: int = 30,
@@ -62,7 +64,7 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
         keep = check_int("train_images", train_images, minimum=10)
         xtr, ytr = xtr[:keep], ytr[:keep]
     values = {(kind, p): [] for kind in ("digits", "noise") for p in ps}
-    acc, success, biggest = {}, {}, {}
+    acc, success, biggest, noise_labels = {}, {}, {}, {}
     for n in tqdm(ns, desc="CNN per image side n", unit="n", disable=not progress):
         if models is None:
             model = SmallCNN(n, width=width, hidden=4 * width, seed=seed).to(xtr.device)
@@ -76,6 +78,7 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
         right = predict(model, test) == yte  # attack only digits the network gets right (others need no change)
         inputs = {"digits": (test[right][:images], yte[right][:images]), "noise": (noise, predict(model, noise))}
         biggest[n] = float(torch.bincount(inputs["noise"][1], minlength=10).max()) / images
+        noise_labels[n] = inputs["noise"][1]
         for kind, (xs, ys) in inputs.items():
             for p in ps:
                 r = minimal_perturbation(model, xs, ys, p=p, steps=steps)
@@ -86,7 +89,49 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
     curves = {kind: {} for kind in ("digits", "noise")}
     for (kind, p), v in values.items():
         curves[kind][p] = scaling_curve(ns, v, p, label=f"CNN on {kind}", n_min=min(ns))
-    return NetworkScaling(curves, acc, success, biggest)
+    sizes = {key: tuple(v) for key, v in values.items()}
+    return NetworkScaling(curves, acc, success, biggest, sizes, noise_labels)
+
+
+@dataclass(frozen=True)
+class CoveredNoise:
+    """Uniformly random binary images labelled by a network, and the classes the theorem covers.
+
+    ``shares[c]``: the share of the ``pool`` images given label c, an estimate of the share of the whole space that
+    class c fills; ``exempt``: the label whose share is above one half (None when no share is), the one class the
+    theorem may not cover; ``images``, ``labels``: the first ``k`` pool images of the other classes, in pool order.
+    """
+
+    shares: torch.Tensor
+    exempt: int | None
+    images: torch.Tensor
+    labels: torch.Tensor
+    pool: int
+
+
+def covered_noise(model, n: int, k: int = 16, pool: int = 400, seed: int = 1, classes: int = 10,
+                  device=None) -> CoveredNoise:
+    """Label ``pool`` uniformly random binary n-by-n images with ``model`` (seeded with ``seed``), estimate each
+    class's share of the space, and keep the first ``k`` images of the classes other than one filling more than
+    half of the pool (all classes when none does). The theorem covers every class of at most half the space; a
+    class estimated above one half may be the exempt one. The estimate is a sample share: its standard error is
+    at most 1 / (2 sqrt(pool)).
+    """
+    n = check_int("n", n, minimum=2)
+    k = check_int("k", k, minimum=1)
+    pool = check_int("pool", pool, minimum=k)
+    classes = check_int("classes", classes, minimum=2)
+    noise = ImageSpace(n).sample(pool, generator=torch.Generator().manual_seed(seed), device=device)
+    labels = predict(model, noise)
+    shares = torch.bincount(labels, minlength=classes).double() / pool
+    top = int(shares.argmax())
+    exempt = top if float(shares[top]) > 0.5 else None
+    keep = labels != top if exempt is not None else torch.ones_like(labels, dtype=torch.bool)
+    images, kept = noise[keep][:k], labels[keep][:k]
+    if images.shape[0] < k:
+        raise ValueError(f"only {images.shape[0]} of the {pool} pool images are outside the class over half; "
+                         f"draw a larger pool to get k = {k}")
+    return CoveredNoise(shares, exempt, images, kept, pool)
 
 
 def describe(result: NetworkScaling) -> str:
@@ -101,4 +146,4 @@ def describe(result: NetworkScaling) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["NetworkScaling", "cnn_scaling", "describe"]
+__all__ = ["CoveredNoise", "NetworkScaling", "cnn_scaling", "covered_noise", "describe"]

@@ -125,6 +125,44 @@ def sum_scaling(ns, p: float, levels: int = 2, samples: int = 4000, seed: int = 
     return scaling_curve(ns, values, p, label=f"sum classifier (L={levels})", band=band, n_min=n_min)
 
 
+def bootstrap_slope(ns, values, n_min: int = 1, resamples: int = 2000, level: float = 0.95,
+                    seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval for the log-log slope of the medians, resampling the images.
+
+    ``values[i]`` holds the per-image robustness measured at size ``ns[i]`` (the data of :func:`scaling_curve`).
+    Each of ``resamples`` rounds draws, independently at every n, as many images as there are with replacement
+    (numpy's generator seeded with ``seed``), takes their median (``np.median``, as :func:`scaling_curve`) and fits
+    the least-squares slope of log(median) against log(n) over n >= n_min. Returns the ``(1 - level) / 2`` and
+    ``(1 + level) / 2`` quantiles of the fitted slopes: an interval for the slope that reflects how few images were
+    measured at each n (it says nothing about a bias of the attack that produced the values).
+    """
+    n_min = check_real("n_min", n_min)
+    resamples = check_int("resamples", resamples, minimum=10)
+    level = check_real("level", level, minimum=0, maximum=1, min_open=True, max_open=True)
+    seed = check_int("seed", seed, minimum=0)
+    ns = tuple(check_int("n", n, minimum=1) for n in ns)
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) != len(ns):
+        raise ValueError(f"need one set of values per n: {len(ns)} n, got {values!r:.80}")
+    arrays = [np.asarray(torch.as_tensor(v, dtype=torch.float64).cpu()).ravel() for v in values]
+    keep = [i for i, n in enumerate(ns) if n >= n_min]
+    if len({ns[i] for i in keep}) < 2:
+        raise ValueError(f"bootstrap_slope needs at least two distinct n >= n_min={n_min}, got n = {list(ns)}")
+    for i in keep:
+        a = arrays[i]
+        if a.size == 0 or not np.isfinite(a).all() or (a <= 0).any():
+            raise ValueError(f"values at n = {ns[i]} must be non-empty, finite and positive (log scale)")
+    rng = np.random.default_rng(seed)
+    logs = np.empty((resamples, len(keep)))
+    for j, i in enumerate(keep):
+        a = arrays[i]
+        logs[:, j] = np.log(np.median(a[rng.integers(0, a.size, size=(resamples, a.size))], axis=1))
+    x = np.log(np.array([ns[i] for i in keep], dtype=float))
+    x = x - x.mean()
+    slopes = (logs - logs.mean(axis=1, keepdims=True)) @ x / (x @ x)
+    lo, hi = np.quantile(slopes, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
 def slope_table(curves) -> str:
     """One line per curve: p, fitted slope, predicted slope and their difference (3 decimals)."""
     lines = [f"{'classifier':32s} {'p':>4s} {'fitted':>7s} {'theory':>7s} {'diff':>7s}"]
@@ -134,4 +172,5 @@ def slope_table(curves) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ScalingCurve", "fit_slope", "predicted_slope", "scaling_curve", "slope_table", "sum_scaling"]
+__all__ = ["ScalingCurve", "bootstrap_slope", "fit_slope", "predicted_slope", "scaling_curve", "slope_table",
+           "sum_scaling"]

@@ -10,6 +10,7 @@ import torch
 
 from perturbkit.scaling import (
     ScalingCurve,
+    bootstrap_slope,
     fit_slope,
     predicted_slope,
     scaling_curve,
@@ -112,3 +113,42 @@ def test_scaling_widget_logic():
     w.controls["p"].value = 0.0
     assert w.text.value != before
     plt.close("all")
+
+
+def test_bootstrap_slope_brackets_the_fit_and_narrows_with_more_images():
+    g = np.random.default_rng(1)
+    ns = (8, 16, 32, 64)
+    few = [n ** 0.5 * g.lognormal(0, 0.5, 16) for n in ns]
+    many = [n ** 0.5 * g.lognormal(0, 0.5, 1024) for n in ns]
+    lo, hi = bootstrap_slope(ns, few, seed=0)
+    assert lo < fit_slope(ns, [np.median(v) for v in few])[0] < hi
+    lo2, hi2 = bootstrap_slope(ns, many, seed=0)
+    assert lo2 < 0.5 < hi2 and hi2 - lo2 < (hi - lo) / 3     # the interval shrinks like 1/sqrt(images)
+    assert bootstrap_slope(ns, few, seed=0) == (lo, hi)      # seeded
+    assert bootstrap_slope(ns, few, seed=1) != (lo, hi)
+    wide = bootstrap_slope(ns, few, level=0.99, seed=0)
+    assert wide[0] <= lo and wide[1] >= hi
+
+
+def test_bootstrap_slope_of_exact_power_laws_is_exact():
+    # every resample of identical values has the same median: the interval collapses onto the slope
+    ns = (4, 8, 16)
+    lo, hi = bootstrap_slope(ns, [torch.full((5,), 3.0 * n ** 0.25) for n in ns], resamples=50)
+    assert lo == pytest.approx(0.25) and hi == pytest.approx(0.25)
+    # n_min leaves out the small n
+    values = [np.full(3, 100.0), np.full(3, 2.0 * 8 ** 1.5), np.full(3, 2.0 * 16 ** 1.5)]
+    assert bootstrap_slope(ns, values, n_min=8, resamples=20) == pytest.approx((1.5, 1.5))
+
+
+def test_bootstrap_slope_bad_input():
+    ns = (4, 8)
+    with pytest.raises(ValueError, match="one set of values per n"):
+        bootstrap_slope(ns, [[1.0]])
+    with pytest.raises(ValueError, match="at least two distinct n"):
+        bootstrap_slope(ns, [[1.0], [2.0]], n_min=8)
+    with pytest.raises(ValueError, match="positive"):
+        bootstrap_slope(ns, [[1.0], [0.0]])
+    with pytest.raises(ValueError, match="positive"):
+        bootstrap_slope(ns, [[1.0], []])
+    with pytest.raises(ValueError, match="level"):
+        bootstrap_slope(ns, [[1.0], [2.0]], level=1.0)

@@ -90,22 +90,22 @@ register(Checker(
 
 register_quiz("02", [
     Question("What does one FGSM step with budget $\\varepsilon$ in $\\ell_\\infty$ do to each pixel?", (
-        Choice("Moves it by eps in the direction of the sign of the loss gradient (then clips to [0, 1])", True,
-               "eps times the sign of the gradient is the steepest step allowed by an l-infinity budget."),
         Choice("Moves it by eps times the gradient", False,
                "that step's size depends on the gradient's size; FGSM uses only the sign, so every pixel moves by "
                "eps."),
+        Choice("Moves it by eps in the direction of the sign of the loss gradient (then clips to [0, 1])", True,
+               "eps times the sign of the gradient is the steepest step allowed by an l-infinity budget."),
         Choice("Moves only the pixel with the largest gradient, by eps", False,
                "that is the steepest step in l1 (one entry), not in l-infinity, where every pixel may move."),
     )),
     Question("An attack finds a perturbation $\\delta$ that changes the label of $x$. What does that say about the "
              "robustness $r_p(x)$?", (
-        Choice("r_p(x) is at most the size of delta: an upper bound", True,
-               "a perturbation that works shows that the smallest one is no larger."),
         Choice("r_p(x) equals the size of delta", False,
                "an attack need not find the smallest perturbation; only an exact method (the census) does."),
         Choice("r_p(x) is at least the size of delta", False,
                "that would need a proof that nothing smaller works; an attack never gives one."),
+        Choice("r_p(x) is at most the size of delta: an upper bound", True,
+               "a perturbation that works shows that the smallest one is no larger."),
     )),
     Question("In this lesson's PGD, what does the l0 budget eps = 4 allow?", (
         Choice("Changing at most 4 pixels, each by any amount within [0, 1]", True,
@@ -114,12 +114,16 @@ register_quiz("02", [
         Choice("Changing every pixel by at most 4 grey levels", False,
                "that would be an l-infinity budget of 4/16; l0 counts pixels."),
     )),
-    Question("Why is l-infinity the odd one out in this lesson's comparison with the diameter?", (
-        Choice("Its diameter is 1, so no budget is small next to it, and the theorem says nothing there", True,
-               "for p = infinity the theorem's budget and the diameter are both 1 (lesson 01)."),
+    Question("What sets l-infinity apart in this lesson's comparison with the diameter?", (
+        Choice("The theorem says nothing at all for l-infinity", False,
+               "it says something, only not something small: lesson 07 bounds, whatever the dimension, the share "
+               "of a class of at most half the space that lies farther than eps in l-infinity from every other "
+               "class (Corollary 7.5)."),
+        Choice("Its diameter is 1 and the theorem's budget is of order 1 too, so no budget is small next to the "
+               "diameter, while for every finite p the budget is a vanishing share of it", True,
+               "for p = infinity budget and diameter are both Theta(1) (lessons 01 and 05); the statement is not "
+               "empty, but it does not shrink with n."),
         Choice("Because PGD does not work in l-infinity", False,
                "PGD works in l-infinity; FGSM is its one-step version."),
-        Choice("Because the network was trained to be robust in l-infinity", False,
-               "the network had ordinary training; the point is the geometry of the norm, not the training."),
     )),
 ])

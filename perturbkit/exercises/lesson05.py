@@ -88,47 +88,49 @@ register_quiz("05", [
     Question(
         "On log-log axes, the median robustness against the image side $n$ lies on a line of slope $a$. What does "
         "that mean?",
-        (Choice("The robustness grows like n^a", True,
-                "log r = a log n + b is r = e^b n^a: the slope is the growth exponent, whatever the constant."),
-         Choice("The robustness grows linearly with slope a", False,
+        (Choice("The robustness grows linearly with slope a", False,
                 "on log-log axes a straight line is a power law; a linear growth has slope 1 there."),
          Choice("The robustness is a times the diameter", False,
                 "the slope says how fast the robustness grows, not how it compares with the diameter; that ratio "
                 "is a separate panel."),
+         Choice("The robustness grows like n^a", True,
+                "log r = a log n + b is r = e^b n^a: the slope is the growth exponent, whatever the constant."),
          Choice("Half of the images have robustness above a", False,
                 "the median is what is plotted; the slope is how the median changes with n."))),
     Question(
-        "Why does the theorem say nothing for $p = \\infty$?",
-        (Choice("The budget and the diameter are both 1: a change of size 1 may already be the largest change there "
-                "is", True,
-                "in l-inf one full flip of one pixel costs 1, the same as changing every pixel completely: a budget "
-                "of the size of the diameter is not a small perturbation."),
-         Choice("Because no classifier can be attacked in l-inf", False,
-                "attacks in l-inf exist and often work well; the theorem's statement is what becomes empty."),
-         Choice("Because the sum classifier is infinitely robust in l-inf", False,
-                "on the binary lattice its l-inf robustness is exactly 1, like every classifier's; in the "
-                "continuum it is small."),
-         Choice("Because 1/max(p, 1) is undefined at infinity", False,
-                "it is 0: the budget is n^0 = 1, which is well defined and equals the diameter."))),
+        "What does the course say about the robustness of a class in $\\ell_\\infty$ ($p = \\infty$)?",
+        (Choice("Nothing: the theorem is empty for p = infinity", False,
+                "the budget from changed entries is 1, the diameter, but lesson 07 proves a dimension-free bound: at "
+                "most Phi(-sqrt(2 pi) eps) of the cube lies in a class of measure at most 1/2 and farther than eps "
+                "from every other class (Corollary 7.5). Theta(1) is not nothing."),
+         Choice("Theta(1): a constant distance suffices for most of every class of at most half the space, "
+                "whatever the size of the image, but it is not small next to the diameter 1", True,
+                "Corollary 7.5 bounds the share beyond eps by Phi(-sqrt(2 pi) eps), free of N (about 0.105 at eps = "
+                "0.5 on the cube), and the first-pixel classifier shows that a constant is attained."),
+         Choice("It shrinks like 1/n, as for the sum classifier under continuous perturbations", False,
+                "that is one classifier; the first-pixel classifier keeps an l-inf robustness of order 1 at every "
+                "n, so no bound for every classifier can shrink with n."),
+         Choice("It grows like n, because 1/max(p, 1) is 0", False,
+                "an exponent 0 means n^0 = 1: no growth; the budget and the diameter both stay of order 1."))),
     Question(
         "For $0 < p < 1$ the course uses $d_p(x, y) = \\sum_i |x_i - y_i|^p$ without a $p$-th root. Why?",
-        (Choice("With the root it would not satisfy the triangle inequality; without it, it does", True,
-                "|a + b|^p <= |a|^p + |b|^p for 0 < p < 1 makes the sum a metric, while its p-th root fails the "
-                "triangle inequality."),
-         Choice("To make the numbers smaller", False,
+        (Choice("To make the numbers smaller", False,
                 "for a change of many entries the root would make them larger, not smaller; the reason is the "
                 "triangle inequality."),
          Choice("Because the root of a sum is undefined for p < 1", False,
                 "the root is defined; it just is no metric any more."),
          Choice("Because it then equals d_0", False,
-                "it equals d_0 only on binary images, where every change has size 1."))),
+                "it equals d_0 only on binary images, where every change has size 1."),
+         Choice("With the root it would not satisfy the triangle inequality; without it, it does", True,
+                "|a + b|^p <= |a|^p + |b|^p for 0 < p < 1 makes the sum a metric, while its p-th root fails the "
+                "triangle inequality."))),
     Question(
-        "A small CNN turns out less robust than the sum classifier on random images. What does the theorem say "
-        "about that?",
+        "On random binary images, a small CNN needs fewer flips than the sum classifier, and fewer still on the "
+        "classes that fill at most half of the space. What does the theorem say about that?",
         (Choice("Nothing against it: the theorem caps how robust any classifier can be, it does not predict how "
                 "robust a given one is", True,
-                "O(n^{1/max(p,1)}) is a ceiling; the sum classifier shows it is reached, and any classifier may "
-                "stay below it."),
+                "O(n^{1/max(p,1)}) is a ceiling; the sum classifier shows it is reached on the lattice, and any "
+                "classifier may stay below it."),
          Choice("The theorem is contradicted", False,
                 "the theorem is an upper bound on robustness; being below it is always allowed."),
          Choice("The CNN must be badly trained", False,

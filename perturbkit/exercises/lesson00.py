@@ -86,38 +86,41 @@ register(Checker(
 
 register_quiz("00", [
     Question("Which classifiers does the course's theorem speak about?", (
-        Choice("Every classifier of n-by-n images, whatever it is and however it was made", True,
-               "the theorem is about the geometry of the space of all images; the classifier can be any function."),
         Choice("Only neural networks trained by gradient descent", False,
                "training plays no role: the argument never looks inside the classifier, so it covers every function."),
+        Choice("Every classifier of n-by-n images, whatever it is and however it was made", True,
+               "the theorem is about the geometry of the space of all images; the classifier can be any function."),
         Choice("Only classifiers that are not yet adversarially trained", False,
                "adversarial training changes the classifier, but the theorem holds for every classifier, trained or "
                "not."),
         Choice("Only linear classifiers", False,
                "linear classifiers are one example (lesson 06's sum classifier), but the theorem needs no linearity."),
     )),
-    Question("For $p = \\infty$, what does the theorem say?", (
-        Choice("Nothing: its budget and the diameter of the space are both 1", True,
-               "in the max-norm any two images are at distance at most 1, so a budget of size 1 is not small."),
-        Choice("That a change of one grey level in every pixel suffices", False,
-               "that is a different question; the theorem's l-infinity budget is as large as the whole space."),
-        Choice("That the budget is about the square root of n", False,
-               "the rate n^(1/max(p,1)) is for finite p; for p = infinity every change costs at most 1."),
+    Question("For $p = \\infty$, what does the course prove?", (
+        Choice("Nothing at all: its budget and the diameter of the space are both 1", False,
+               "the budget is not small next to the diameter, but Corollary 7.5 still says something: a "
+               "dimension-free cap on the share of a class beyond an l-infinity distance epsilon."),
+        Choice("That a change of one grey level in every pixel moves almost every image", False,
+               "nothing of that size is proved; the l-infinity radius that matters is of order 1, not one level."),
+        Choice("A Theta(1) statement: in the cube, the points of a class of at most half the space farther than "
+               "epsilon from every other class fill at most Phi(-sqrt(2 pi) epsilon), whatever N is", True,
+               "that is Corollary 7.5 (lesson 07), about 10.5% at epsilon = 0.5; the first-pixel classifier shows that "
+               "order-1 robustness is attainable, so Theta(1) is not small next to the diameter 1."),
     )),
     Question("How does the ratio budget / diameter behave as the image side n grows, for a finite p?", (
-        Choice("It falls like n^(-1/max(p,1))", True,
-               "the budget grows like n^(1/max(p,1)) and the diameter like n^(2/max(p,1))."),
         Choice("It falls like n^(-2/max(p,1))", False,
                "that exponent belongs to the diameter alone; the budget grows too, which halves the exponent."),
         Choice("It stays constant: both grow at the same rate", False,
                "that is only the case for p = infinity, where both are 1."),
         Choice("It grows, because bigger images have more pixels to change", False,
                "the budget grows, but the diameter grows faster."),
+        Choice("It falls like n^(-1/max(p,1))", True,
+               "the budget grows like n^(1/max(p,1)) and the diameter like n^(2/max(p,1))."),
     )),
     Question("What does 'almost every image of a class can be moved out of it' mean in this course?", (
         Choice("All but a share of the images that a stated bound caps, for a stated constant c", True,
-               "every such claim names c and the bound: for example, at c = 2 Harper's bound leaves at most 6.6e-05 of "
-               "any class of ImageNet-sized binary images robust."),
+               "every such claim names c and the bound: for example, 1,414 changed entries (c = 3.64) leave at most "
+               "1% of any class of at most half the space of 8-bit ImageNet crops robust (Theorem 3.10)."),
         Choice("Every image without exception", False,
                "some images can be robust (the robust core); the bounds cap their share, they do not make it zero."),
         Choice("Most images of the natural-image data set the classifier was trained on", False,

@@ -71,17 +71,17 @@ register(Checker(
 
 register_quiz("01", [
     Question("How many images has the space of 2-by-2 grey images with L = 3 levels (q = 1)?", (
-        Choice("81, that is 3 to the power 4", True, "N = 4 entries, each one of 3 levels: 3^4 = 81."),
         Choice("12, that is 3 times 4", False, "the levels of different entries combine: multiply, do not add."),
+        Choice("81, that is 3 to the power 4", True, "N = 4 entries, each one of 3 levels: 3^4 = 81."),
         Choice("64, that is 4 to the power 3", False, "base and exponent swapped: L^N, here 3^4, not N^L."),
         Choice("16, that is 2 to the power 4", False,
                "that is the binary space (L = 2); here each entry has 3 levels."),
     )),
     Question("What does $d_0(x, y)$ measure?", (
-        Choice("The number of entries in which x and y differ", True,
-               "p = 0 counts changed entries, not by how much they changed (the Hamming distance)."),
         Choice("The total amount of change, summed over all entries", False, "that is p = 1, the l1 distance."),
         Choice("The largest single change", False, "that is p = infinity, the max distance."),
+        Choice("The number of entries in which x and y differ", True,
+               "p = 0 counts changed entries, not by how much they changed (the Hamming distance)."),
     )),
     Question("Why does the course leave out the 1/p root for 0 < p < 1?", (
         Choice("Without the root the triangle inequality holds; with it, it fails", True,
@@ -93,13 +93,15 @@ register_quiz("01", [
                "no numerical issue is involved: with the root the 'distance' is not a metric."),
     )),
     Question("What is the l2 diameter of a space of images with N entries in [0, 1]?", (
-        Choice("The square root of N", True, "the all-black and the all-white image differ by 1 in all N entries."),
         Choice("N", False, "that is the diameter for p <= 1 (and for p = 0); l2 takes the square root."),
+        Choice("The square root of N", True, "the all-black and the all-white image differ by 1 in all N entries."),
         Choice("1", False, "that is the l-infinity diameter, the largest single change."),
     )),
     Question("As n grows, what happens to the theorem's budget as a share of the diameter for p = infinity?", (
-        Choice("It stays 1: the theorem says nothing there", True, "both the budget and the diameter are 1."),
         Choice("It falls like 1/n", False, "that is the rate for p <= 1; for p = infinity nothing falls."),
         Choice("It falls like 1/sqrt(n)", False, "that is the rate for p = 2."),
+        Choice("It stays 1: the statement there is Theta(1), the size of the diameter, not small", True,
+               "both the budget and the diameter are 1; lesson 07 still proves a dimension-free l-infinity bound of "
+               "that size (Corollary 7.5), so the statement is not empty, only not small."),
     )),
 ])

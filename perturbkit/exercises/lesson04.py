@@ -97,12 +97,12 @@ register_quiz("04", [
     Question(
         "How does `perturbkit.census.robustness` find the exact robustness of every image of a space without "
         "comparing all pairs of images?",
-        (Choice("With N one-dimensional passes, one per entry, each letting every image take the best of its own "
+        (Choice("By attacking every image with PGD", False,
+                "an attack finds some perturbation, an upper bound; the census is exact and needs no gradients."),
+         Choice("With N one-dimensional passes, one per entry, each letting every image take the best of its own "
                 "distance and its neighbour's along that entry plus one", True,
                 "distances that add up over entries can be transformed one axis at a time: about N times |V| "
                 "operations, exact."),
-         Choice("By attacking every image with PGD", False,
-                "an attack finds some perturbation, an upper bound; the census is exact and needs no gradients."),
          Choice("By sampling random images and extrapolating", False,
                 "the census visits every image of the space: it is an exact count, not an estimate."),
          Choice("With a closed formula that works for every classifier", False,
@@ -110,38 +110,56 @@ register_quiz("04", [
                 "the census works for any labelling."))),
     Question(
         "Which class may stay robust, whatever the classifier?",
-        (Choice("The one class that fills more than half of the space", True,
-                "the theorems assume |C| <= |V|/2; a class larger than that can hold a large core, as the "
-                "'at most 3 white pixels' example shows (about 60% of class 0 is robust at t = 4)."),
-         Choice("The smallest class", False,
-                "a small class is the easiest to leave: its images are close to its boundary."),
+        (Choice("The smallest class", False,
+                "a small class is the easiest to leave: Theorem 4.1 caps the share of its robust images whatever "
+                "its size."),
          Choice("Any class of a trained network", False,
                 "the census of the trained 5x5 network obeys the bound like every other classifier."),
          Choice("None: every class of every classifier is brittle", False,
-                "the fine print matters: one class may take more than half of the space and escape the theorem."))),
+                "the fine print matters: one class may take more than half of the space and escape the theorem."),
+         Choice("The one class that fills more than half of the space", True,
+                "the theorems assume |C| <= |V|/2; a class larger than that can hold a large core, as the "
+                "'at most 3 white pixels' example shows (about 60% of class 0 is robust at t = 4)."))),
     Question(
         "The majority classifier's class 1 on 4x4 images keeps 0.2615 of its images at t = 2. What does that say "
         "about the Harper bound?",
-        (Choice("The bound is nearly tight: the ball's share equals the bound one step of radius later", True,
-                "the ball's core share is beta_N(t+1), so no valid bound can be lower than that; the bound "
-                "beta_N(t) is one step above."),
-         Choice("The bound is violated", False,
+        (Choice("The bound is violated", False,
                 "0.2615 is below the bound 0.5656 at t = 2; the census checks every class and radius."),
          Choice("The bound is loose by orders of magnitude", False,
                 "a ball sits between the bound at t and at t + 1, so the bound is tight up to one step of radius."),
+         Choice("The bound is nearly tight: the ball's share equals the bound one step of radius later", True,
+                "the ball's core share is beta_N(t+1), so no valid bound can be lower than that; the bound "
+                "beta_N(t) is one step above."),
          Choice("Majority is the only classifier that obeys the bound", False,
                 "every classifier obeys it: Theorem 4.1 is proved for every labelling."))),
     Question(
         "For 28x28 images, what does a budget of $t = \\sqrt N = 28$ changed pixels guarantee?",
-        (Choice("For binary images, at most about 5% of every class of at most half the space is robust; for any "
-                "number of levels the concentration bound gives only the trivial 1/2", True,
-                "Harper's bound at c = 1 is about 0.051 of the class, while the concentration bound stays at 1/2 "
-                "until c > sqrt(2 ln 2), about 1.18."),
+        (Choice("For binary images at most about 5% of every class of at most half the space is robust; for 8-bit "
+                "images only about 49% of such a class, and the concentration bound gives the trivial 1/2 of the "
+                "space", True,
+                "beta_784(28) is about 0.051 and beta_{8 x 784}(28) about 0.49 (Theorem 3.10 needs sqrt(8) times "
+                "more entries for the same share); the concentration bound stays at 1/2 until c > sqrt(2 ln 2)."),
          Choice("Every image can be moved out of its class", False,
                 "the bounds cap the share of robust images; some images, such as those deep inside a ball, need "
                 "more."),
          Choice("At most 1% of the space is robust, for any number of levels", False,
-                "the concentration bound needs c of about 2.11 for 1%."),
+                "the concentration bound needs c of about 2.11 for 1% of the space, and the class-relative bound "
+                "c of about 3.68 at 8 bits for 1% of the class."),
          Choice("Nothing, because 28 pixels is a constant", False,
                 "28 = sqrt(784) grows with the image side n; the theorem's budget is c times n."))),
+    Question(
+        "At 4 and 16 levels, the most robust classes the lesson could build stay well below Theorem 4.1's bound "
+        "$\\beta_{bN}(t)$. What follows?",
+        (Choice("Nothing about the theorem: the bound is proved, and the gap only says it may not be tight at many "
+                "levels", True,
+                "a proved bound can be loose; the search gives a lower estimate of the best possible share, the "
+                "bound an upper one, and the truth lies between them."),
+         Choice("The bound is wrong for more than two levels", False,
+                "a bound is wrong only if some class rises above it; every class the census checked stays below."),
+         Choice("The search found the best possible class, so the bound should be lowered to it", False,
+                "only for binary images is the search proved optimal (Harper's theorem); with more levels it is the "
+                "best class we could construct, not the best there is."),
+         Choice("More grey levels make classes more robust in d_0", False,
+                "the census finds the opposite: at the same number of bits the best classes found keep smaller "
+                "shares, because a changed entry may jump to any level."))),
 ])

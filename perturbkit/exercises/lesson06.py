@@ -1,4 +1,4 @@
-"""Lesson 06 (the most robust classifier): checkers for the compute exercises and the self-check quiz.
+"""Lesson 06 (Algorithm 1, a classifier with the optimal rate): checkers for the compute exercises and the quiz.
 
 06.3: on 4x4 binary images, the number of images that need at least 4 flips to change their majority label.
 06.4: on 3x3 images with 3 levels, the number of images that majority and the sum threshold label differently.
@@ -76,13 +76,13 @@ register_quiz("06", [
     Question(
         "Why does the sum classifier keep most images of each class $\\Theta(n)$ changed entries away from the "
         "other class?",
-        (Choice("Because the sum of a random image is spread over Theta(n) around the threshold, and one changed "
+        (Choice("Because the sum of a random image concentrates tightly around its mean.", False,
+                "Concentration says the bell is not wider than O(n); it is what limits every classifier. The "
+                "sum classifier's robustness comes from the bell being wide, not narrow."),
+         Choice("Because the sum of a random image is spread over Theta(n) around the threshold, and one changed "
                 "entry moves the sum by at most 1.", True,
                 "Anti-concentration (a wide bell) puts most images far from the threshold, and the bounded step "
                 "turns that distance into a number of changed entries (Theorem 6.2)."),
-         Choice("Because the sum of a random image concentrates tightly around its mean.", False,
-                "Concentration says the bell is not wider than O(n); it is what limits every classifier. The "
-                "sum classifier's robustness comes from the bell being wide, not narrow."),
          Choice("Because the sum threshold is a Hamming ball at every number of levels.", False,
                 "It is a Hamming ball only for binary images; with three or more levels it is not (section 5), "
                 "yet Theorem 6.2 holds at every fixed L."),
@@ -90,16 +90,17 @@ register_quiz("06", [
                 "Equal halves are not enough: first pixel and parity split the space in halves too and keep "
                 "nothing at t = 1."))),
     Question(
-        "On 4x4 binary images the sum threshold's class 0 and majority's class 1 have identical robustness "
-        "rows. What explains it?",
-        (Choice("The map x -> 1 - x carries one class onto the other and preserves Hamming distances.", True,
-                "Swapping black and white maps 'at most 7 white' onto 'at least 9 white' and is an isometry, so "
-                "every image keeps its robustness."),
-         Choice("The two classifiers are the same function.", False,
-                "They disagree on every image with exactly 8 white pixels, C(16, 8) = 12870 images."),
-         Choice("Every class of 40% of the space has the same robustness profile.", False,
-                "The profile depends on the shape of a class, not only on its size: first pixel and parity split "
-                "the space into equal halves and keep nothing at t = 1. Balls are the best shape (Harper)."))),
+        "Theorem 6.2, part 3, bounds the share of each class that lies within c sqrt(N) of the threshold. For which "
+        "image sizes does it hold?",
+        (Choice("Only in the limit of large images, like the central limit theorem.", False,
+                "The limit is part 2's second statement; the bound itself holds at every N, because the "
+                "Berry-Esseen inequality with Shevtsova's constant 0.4748 holds for every number of summands."),
+         Choice("Only for binary images, where the exact census can check it.", False,
+                "The proof works for every number of levels L; the lesson checks it against the exact "
+                "distribution of the sum for several L."),
+         Choice("At every N, with the explicit error term 2 C_BE / (sigma_L sqrt(N)) added to the limit.", True,
+                "That term, from the Berry-Esseen inequality, is what makes the statement non-asymptotic; "
+                "without it the bound fails at small n (the lesson's last claim)."))),
     Question(
         "What does Harper's theorem say about Hamming balls of binary images?",
         (Choice("Among sets of the same size, a Hamming ball has the smallest t-neighbourhood, for every t.", True,
@@ -111,13 +112,26 @@ register_quiz("06", [
          Choice("Every class of at most half the space is a Hamming ball.", False,
                 "Most classes are not balls (parity, random labels); the theorem compares them with balls."))),
     Question(
+        "Is the sum threshold the most robust classifier of 4x4 binary images?",
+        (Choice("Yes: Harper's theorem makes Hamming balls optimal, and the sum threshold is one.", False,
+                "Harper compares sets of the same size. The sum threshold's small class holds 40% of the space; "
+                "a class of exactly half, the half segment, keeps 0.6072 of itself beyond t = 1 against 0.5656."),
+         Choice("No: a class of another size keeps a larger share of itself far from the other class; what is "
+                "optimal is the sum threshold's rate.", True,
+                "Theorem 6.2 and the upper bound of lessons 03-04 pin the rate Theta(n), not a best classifier at "
+                "each size (lesson 04's Exercise 5 finds the best share at N = 16)."),
+         Choice("Yes, because first pixel, parity and random labels keep nothing at t = 1.", False,
+                "Beating those three says nothing about every other classifier: the half segment beats the sum "
+                "threshold at every t."))),
+    Question(
         "On 3x3 images with 4 levels, which classifier is the most robust?",
-        (Choice("It depends on the norm: majority vote wins in changed pixels, the sum threshold in l2.", True,
-                "With more than two levels no single classifier wins in every norm at a fixed size; only the "
-                "Theta(n) rate is universal."),
-         Choice("The sum threshold, in every norm.", False,
+        (Choice("The sum threshold, in every norm.", False,
                 "In changed pixels majority vote has the larger median here: one pixel can move the sum by "
                 "three steps at once."),
          Choice("The Hamming ball, as for binary images.", False,
-                "Optimal for binary images, the ball is the least robust of the three in l2 with 4 levels."))),
+                "Optimal for binary images among sets of its size, the ball is the least robust of the three in "
+                "l2 with 4 levels."),
+         Choice("It depends on the norm: majority vote wins in changed pixels, the sum threshold in l2.", True,
+                "With more than two levels no single classifier wins in every norm at a fixed size; only the "
+                "Theta(n) rate is universal."))),
 ])

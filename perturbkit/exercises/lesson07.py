@@ -90,44 +90,57 @@ register(Checker(
 register_quiz("07", [
     Question(
         "How does the number of changed pixels that the sum classifier needs change as the bit depth grows?",
-        (Choice("It stays Theta(n) at every bit depth.", True,
-                "Each changed pixel moves the sum by at most 1 whatever L is, and the sum is spread over Theta(n): "
-                "the l0 table of section 3 barely moves with L."),
-         Choice("It falls like 1/(L - 1).", False,
+        (Choice("It falls like 1/(L - 1).", False,
                 "That is the random labelling's l2 robustness, one level step. In l0 a step and a full flip both "
                 "count as one changed pixel."),
          Choice("It becomes O(1) at many levels.", False,
-                "O(1) is about the l2 size of the change at small n, not about the number of pixels; fewer than "
-                "Theta(n) changed pixels can never move the sum far enough."))),
+                "The flat regime is about the l2 size of the change at small n, not about the number of pixels; "
+                "fewer than Theta(n) changed pixels can never move the sum far enough."),
+         Choice("It stays Theta(n) at every bit depth.", True,
+                "Each changed pixel moves the sum by at most 1 whatever L is, and the sum is spread over Theta(n): "
+                "the l0 table of section 3 barely moves with L (Theorem 6.2)."))),
     Question(
         "Why does more bit depth lower the sum classifier's l2 robustness?",
-        (Choice("Finer steps let the change be spread over many pixels, each moved a little, which is cheap in "
+        (Choice("The sum of a random image is less spread out with more levels.", False,
+                "Its standard deviation stays between n / sqrt(12) and n / 2: the distance D to the threshold is "
+                "Theta(n) at every L."),
+         Choice("Finer steps let the change be spread over many pixels, each moved a little, which is cheap in "
                 "l2.", True,
                 "Moving m pixels by delta with m delta = D costs D / sqrt(m): the more pixels, the cheaper, and a "
                 "step of 1/(L - 1) allows m up to D (L - 1)."),
-         Choice("The sum of a random image is less spread out with more levels.", False,
-                "Its standard deviation stays between n / sqrt(12) and n / 2: the distance D to the threshold is "
-                "Theta(n) at every L."),
          Choice("The diameter of the space shrinks with more levels.", False,
                 "The space always spans [0, 1] per entry: the l2 diameter is n at every bit depth."))),
     Question(
         "What is special about Theorem 7.3 (isoperimetry of the continuous cube)?",
         (Choice("Its bound does not depend on the dimension N.", True,
-                "Whatever N is, all but Phi(-sqrt(2 pi) r) of the cube lies within l2 distance r of a class of at "
-                "least half of it: an O(1) distance suffices."),
+                "Whatever N is, all but Phi(-sqrt(2 pi) eps) of the cube lies within l2 distance eps of a class of "
+                "at least half of it: an O(1) distance suffices."),
          Choice("It only holds for the sum classifier.", False,
                 "It holds for every measurable class of the cube; the sum classifier is one example under the bound."),
          Choice("It applies directly to binary images.", False,
                 "On the lattice a rounding term sqrt(N)/(L - 1) must be added (Theorem 7.4), which is useless at "
                 "L = 2."))),
     Question(
+        "The l-infinity diameter of the image space is 1 at every size. What does the course say about "
+        "l-infinity robustness?",
+        (Choice("Nothing: the theorem is empty for p = infinity.", False,
+                "Not empty: Corollary 7.5 bounds, for every classifier, the share of a class of at most half the "
+                "space beyond eps by Phi(-sqrt(2 pi) eps), about 0.105 at eps = 0.5, at every N."),
+         Choice("It shrinks to 0 as the images grow, like every other p.", False,
+                "The bound is free of N, and the first-pixel classifier keeps half minus eps of the space beyond "
+                "eps at every N: the order Theta(1) is attained."),
+         Choice("It is Theta(1) for every classifier: not small next to the diameter, but bounded free of N, and "
+                "the first-pixel classifier attains that order.", True,
+                "l_inf <= l_2 turns Theorems 7.3 and 7.4 into Corollary 7.5; the first pixel shows that no better "
+                "order is possible."))),
+    Question(
         "A designer quantises a network's inputs to 2 levels. What does that buy?",
-        (Choice("A higher l2 price for attackers who must stay on the lattice, possibly at a cost in accuracy.", True,
-                "Every change is a full flip of size 1, so tiny spread-out perturbations are impossible; the l0 "
-                "count is still Theta(n) or less, and changes made before quantisation are not stopped."),
-         Choice("Robustness to every attack, since small changes are rounded away.", False,
+        (Choice("Robustness to every attack, since small changes are rounded away.", False,
                 "An attacker acting before the quantiser pushes a value across a rounding boundary; quantisation "
                 "hides the gradient but not the vulnerability."),
+         Choice("A higher l2 price for attackers who must stay on the lattice, possibly at a cost in accuracy.", True,
+                "Every change is a full flip of size 1, so tiny spread-out perturbations are impossible; the l0 "
+                "count is still Theta(n) or less, and changes made before quantisation are not stopped."),
          Choice("More changed pixels needed by any attack.", False,
                 "The l0 rate Theta(n) holds at every bit depth; in the lesson fewer than n = 28 flipped pixels "
                 "fool the network at L = 2."))),

@@ -96,6 +96,9 @@ RECIPES: dict[str, Recipe] = {
     "binary_mnist_cnn": Recipe(("09",), epochs=2, levels=2, **_MNIST16),
     "binary_mnist_mlp": Recipe(("09",), "MLP", dict(n=28, hidden=128, depth=1, seed=1), "mnist", epochs=1,
                                levels=2),
+    # lesson 10's control: the standard network trained 20 more epochs the standard way, so that it has the same
+    # schedule as mnist_cnn_fgsm_rs (2 + 20 epochs, the optimiser restarted after 2) and differs only in the loss
+    "mnist_cnn_standard_22": Recipe(("10",), epochs=20, start_from="mnist_cnn_standard", **_MNIST16),
     # lesson 10: the standard network fine-tuned adversarially for 20 epochs (2 were too few for a clear effect)
     "mnist_cnn_fgsm_rs": Recipe(("10",), epochs=20, start_from="mnist_cnn_standard", fgsm_rs_eps=0.3, **_MNIST16),
 }

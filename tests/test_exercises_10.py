@@ -1,5 +1,6 @@
 """Lesson 10's checkers: the closest 4 and 9 found by the 0/1 dot-product identity is the brute-force one, and the
-number of levels found is the first at which Theorem 10.1's radius drops below 1."""
+number of levels found is the first at which Theorem 10.1's radius drops below 1; the numbers the quiz quotes are
+the bounds' own."""
 
 from perturbkit.data import load_mnist, quantize
 from perturbkit.exercises import lesson10
@@ -19,3 +20,20 @@ def test_smallest_levels_is_the_first_below_one():
     L = lesson10.smallest_levels(3072)
     assert lattice_l2_radius(3072, L, 0.05) < 1 <= lattice_l2_radius(3072, L - 1, 0.05)
     assert all(lattice_l2_radius(3072, k, 0.05) >= 1 for k in range(2, L))
+
+
+def test_quiz_numbers_are_the_bounds():
+    # the quiz quotes the 8-bit radii at 1% for ImageNet and the l-infinity caps at 0.3; they must stay computed facts
+    from perturbkit.bitdepth import first_pixel_linf_share
+    from perturbkit.bounds import linf_bound
+    from perturbkit.exercises import quiz_questions
+    from perturbkit.guarantees import radii_for_share
+
+    r = radii_for_share(224, 256, 3, share=0.01)
+    questions = quiz_questions("10")
+    texts = [c.text for c in questions[1].choices]
+    assert texts == [str(r.binary), str(r.space), str(r.bits)]
+    assert [c.correct for c in questions[1].choices] == [False, False, True]
+    linf = "".join(c.text + c.why for c in questions[0].choices)
+    assert f"{linf_bound(0.3, levels=256):.3f}" in linf and f"{first_pixel_linf_share(0.3, levels=256):.3f}" in linf
+    assert f"{linf_bound(8 / 255, levels=256):.3f}" in linf

@@ -23,9 +23,17 @@ def test_structure_and_ranges(result):
             assert all(m > 0 for m in c.median)  # only correctly classified digits are attacked: no zero sizes
             assert all(lo <= m <= hi for lo, m, hi in zip(c.lower, c.median, c.upper))
             assert math.isfinite(c.slope)
-    assert all(0 <= v <= 1 for v in result.success.values())
-    assert all(0.1 <= a <= 1 for a in result.accuracy.values())  # 10 classes: better than chance after training
-    assert all(1 / 6 <= b <= 1 for b in result.biggest_class.values())
+    # success is the share of attacked images with a finite size, and exactly those sizes are kept
+    for (kind, p, n), v in result.success.items():
+        kept = result.sizes[(kind, p)][(4, 8).index(n)]
+        found = 0 if bool(torch.isnan(kept).all()) else kept.numel()
+        assert found == round(v * 6) and bool(torch.isfinite(kept).all() or found == 0)
+    # the minimal l2 search is unbounded: it changes the label of every image it attacks (8 steps suffice here)
+    assert all(result.success[(kind, 2.0, n)] == 1 for kind in ("digits", "noise") for n in (4, 8))
+    # one epoch is short, but training must beat the same network untrained: 0.142 on this split at n = 4 and 8
+    # (always the same class); trained, 0.228 and 0.273 on the default and the ATen-default float paths
+    assert all(a >= 0.18 for a in result.accuracy.values())  # catches: no training (0.142)
+    # biggest_class is pinned exactly to the noise labels in test_sizes_and_noise_labels_are_kept
     table = describe(result)
     assert table.count("\n") == 2 and "accuracy" in table
 

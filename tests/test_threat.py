@@ -32,9 +32,23 @@ def test_cube_radius_and_lattice_radius(share):
     r = cube_radius(share)
     assert cube_l2_bound(r) == pytest.approx(share, rel=1e-9)
     R = lattice_l2_radius(3072, 256, share)
-    assert R == pytest.approx(256 / 255 * r + math.sqrt(3072) / 255)
+    # R is where the guaranteed share reaches the asked share: just below R the guarantee is weaker
     assert lattice_l2_share(3072, 256, R) == pytest.approx(share, rel=1e-9)
+    assert lattice_l2_share(3072, 256, R - 1e-6) > share
+    # rounding to the lattice costs at most half a step per entry, sqrt(N) / (2 (L - 1)) each way: R lies beyond it,
+    # and as the lattice fills the cube (L -> infinity) R tends to the cube's radius
+    assert R > math.sqrt(3072) / 255
+    assert lattice_l2_radius(3072, 2**40, share) == pytest.approx(r, abs=1e-6)
     assert lattice_l2_share(3072, 256, 0.1) == 0.5  # below the rounding term: trivial
+
+
+def test_lattice_radius_at_a_textbook_share():
+    # Phi(-1) = erfc(1 / sqrt 2) / 2 (no scipy): the cube radius is 1 / sqrt(2 pi), and with N = (L - 1)^2 entries
+    # the two rounding half-steps add exactly 1 in l2
+    share = math.erfc(1 / math.sqrt(2)) / 2
+    assert cube_radius(share) == pytest.approx(1 / math.sqrt(2 * math.pi), rel=1e-9)
+    assert lattice_l2_radius(255**2, 256, share) == pytest.approx(1 + 256 / 255 / math.sqrt(2 * math.pi), rel=1e-9)
+    assert lattice_l2_share(255**2, 256, 1.0) == 0.5 and lattice_l2_share(255**2, 256, 0.5) == 0.5
 
 
 def test_lattice_l2_theorem_holds_for_the_sum_classifier():

@@ -33,6 +33,34 @@ def label_shares(model, images: torch.Tensor, classes: int, batch_size: int = 10
     return torch.bincount(_predict(model, images, batch_size), minlength=classes).double() / images.shape[0]
 
 
+@dataclass(frozen=True)
+class NoiseClass:
+    """The class a model gives most of a batch of random images, and how often it gives that class to real data."""
+
+    label: int            # the class with the largest share of the noise (the lowest label among equal shares)
+    noise_share: float    # its share of the noise images
+    data_share: float     # the share of the data images that the model puts in that class
+    shares: torch.Tensor  # the share of the noise in every class, shape (classes,), float64
+
+
+def noise_class(model, noise: torch.Tensor, data: torch.Tensor, classes: int, batch_size: int = 1024) -> NoiseClass:
+    """The class that ``model`` gives most of ``noise`` (k, c, n, n), with its share of the noise and its share of
+    the model's answers on ``data`` (m, c, n, n) (real images, e.g. the test split).
+
+    A trained network with a *noise class* gives it most random images but about one class's share of the real
+    ones; a network that gives (almost) every input the same answer, as an untrained one may, gives it both.
+    """
+    shares = label_shares(model, noise, classes, batch_size)
+    check_images("data", data, nonempty=True)
+    if data.shape[1:] != noise.shape[1:]:
+        raise ValueError(f"data and noise must be images of one shape, got {tuple(data.shape[1:])} and "
+                         f"{tuple(noise.shape[1:])}")
+    label = int(torch.nonzero(shares == shares.max())[0])   # the lowest label among equal shares
+    on_data = _predict(model, data, batch_size)
+    return NoiseClass(label=label, noise_share=float(shares[label]),
+                      data_share=float((on_data == label).double().mean()), shares=shares)
+
+
 def share_of_space(count: int, space: ImageSpace) -> float:
     """log10 of the share of the space that ``count`` distinct images occupy: log10(count) - N log10(levels)."""
     count = check_int("count", count, minimum=1)

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from perturbkit.natural import distance_rows, label_shares, nn_margin, share_of_space, table
+from perturbkit.natural import distance_rows, label_shares, nn_margin, noise_class, share_of_space, table
 from perturbkit.neighbours import pairwise
 from perturbkit.spaces import ImageSpace
 
@@ -17,6 +17,36 @@ def test_label_shares_counts():
     torch.testing.assert_close(shares, torch.stack([1 - want, torch.tensor(0.0, dtype=torch.float64), want]))
     with pytest.raises(ValueError, match="empty"):
         label_shares(model, x[:0], 3)
+
+
+def _brightness_model(im):
+    # class 1 for bright images (mean > 0.6), class 2 for mid-grey ones, class 0 for dark ones
+    m = im.flatten(1).mean(1)
+    return torch.nn.functional.one_hot((m > 0.6).long() + ((m > 0.4) & (m <= 0.6)).long() * 2, 3).float()
+
+
+def test_noise_class_by_hand():
+    g = torch.Generator().manual_seed(0)
+    noise = torch.rand(200, 1, 4, 4, generator=g)           # means near 1/2: almost all class 2
+    data = torch.cat([torch.zeros(6, 1, 4, 4), torch.ones(3, 1, 4, 4), torch.full((1, 1, 4, 4), 0.5)])
+    nc = noise_class(_brightness_model, noise, data, 3, batch_size=7)
+    shares = label_shares(_brightness_model, noise, 3)
+    assert nc.label == 2 and nc.noise_share == float(shares[2]) == float(shares.max())
+    assert nc.data_share == pytest.approx(0.1)                # one of the ten data images is mid-grey
+    torch.testing.assert_close(nc.shares, shares)
+    # a model that gives every input the same answer: the noise class takes all the data too
+    constant = noise_class(lambda im: torch.nn.functional.one_hot(torch.zeros(im.shape[0]).long(), 3).float(),
+                           noise, data, 3)
+    assert (constant.label, constant.noise_share, constant.data_share) == (0, 1.0, 1.0)
+
+
+def test_noise_class_ties_go_to_the_lowest_label_and_bad_input():
+    noise = torch.cat([torch.zeros(2, 1, 2, 2), torch.ones(2, 1, 2, 2)])    # classes 0 and 1, two each
+    assert noise_class(_brightness_model, noise, noise, 3).label == 0
+    with pytest.raises(ValueError, match="one shape"):
+        noise_class(_brightness_model, noise, torch.zeros(1, 1, 3, 3), 3)
+    with pytest.raises(ValueError, match="empty"):
+        noise_class(_brightness_model, noise, noise[:0], 3)
 
 
 def test_share_of_space():
@@ -70,3 +100,6 @@ def test_cuda_matches_cpu():
         assert a.within == pytest.approx(b.within, rel=1e-4) and a.between == pytest.approx(b.between, rel=1e-4)
     lab, rad = nn_margin(x.cuda(), x[:10].cuda(), y[:10].cuda(), 0)
     assert lab.device.type == "cuda" and torch.equal(lab.cpu(), nn_margin(x, x[:10], y[:10], 0)[0])
+    nc = noise_class(_brightness_model, x.cuda(), x[:10].cuda(), 3)
+    ref = noise_class(_brightness_model, x, x[:10], 3)
+    assert (nc.label, nc.noise_share, nc.data_share) == (ref.label, ref.noise_share, ref.data_share)

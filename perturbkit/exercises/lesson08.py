@@ -81,24 +81,26 @@ register_quiz("08", [
     Question(
         "A trained digit CNN puts almost all uniformly random images into one class. Does that contradict the "
         "theorem?",
-        (Choice("No: the theorem exempts one class, which may fill more than half of the space.", True,
-                "The theorem speaks about classes of at most half the space; the 'noise class' is the one class "
-                "allowed to be larger, and every other class holds a vanishing share."),
-         Choice("Yes: that class is robust for most random images, which the theorem forbids.", False,
+        (Choice("Yes: that class is robust for most random images, which the theorem forbids.", False,
                 "The theorem forbids it only for classes of at most half the space; a class holding nearly all of "
                 "the space can be far from the rest almost everywhere."),
+         Choice("No: the theorem exempts one class, which may fill more than half of the space.", True,
+                "The theorem speaks about classes of at most half the space; the 'noise class' is the one class "
+                "allowed to be larger, and every other class holds a small share."),
          Choice("No, because random images are not valid inputs for the theorem.", False,
                 "Random images are exactly what the theorem's uniform measure weighs; they are its main subject, "
                 "not an exception."))),
     Question(
         "Why does the uniform measure say little about real digits?",
-        (Choice("Real images are an astronomically small part of the space, so they weigh nothing under it.", True,
+        (Choice("The uniform measure only counts binary images.", False,
+                "It is defined at every bit depth (L^N images, each with the same weight)."),
+         Choice("Real digits all lie far from every class boundary.", False,
+                "Nothing in the lesson locates a classifier's boundaries: distances between data points do not. "
+                "And the point is weight, not position: wherever they lie, real digits weigh nothing under the "
+                "uniform measure."),
+         Choice("Real images are an astronomically small part of the space, so they weigh nothing under it.", True,
                 "5000 digits are about 10^-232 of the binary 28x28 space; statements about most images of the "
-                "space are statements about noise-like images."),
-         Choice("Real images are all far from class boundaries.", False,
-                "Real digits of different classes are only a few budgets apart: they live near boundaries."),
-         Choice("The uniform measure only counts binary images.", False,
-                "It is defined at every bit depth (L^N images, each with the same weight)."))),
+                "space are statements about noise-like images."))),
     Question(
         "The 1-nearest-neighbour classifier has a median certified radius of about 10 changed pixels at test "
         "digits, but about 1 at random images. What does this show?",
@@ -114,11 +116,24 @@ register_quiz("08", [
     Question(
         "Two images x and y of different classes differ in 20 pixels. What is the most any classifier can "
         "guarantee at both?",
-        (Choice("A radius of 10 changed pixels at each, since r(x) + r(y) <= 21.", True,
-                "Proposition 8.1: r_0(x) + r_0(y) <= d_0(x, y) + 1, so the smaller of the two is at most 10."),
-         Choice("A radius of 20 at each: each image is 20 changes from the other.", False,
+        (Choice("A radius of 20 at each: each image is 20 changes from the other.", False,
                 "r_0(x) <= 20 holds for each image alone, but walking from x to y the label changes somewhere, and "
                 "that point is close to one of them."),
          Choice("Nothing: a classifier can be robust at both with any radius.", False,
-                "The path of single changes from x to y must cross the boundary, which caps the two radii together."))),
+                "The path of single changes from x to y must cross the boundary, which caps the two radii together."),
+         Choice("A radius of 10 changed pixels at each, since r(x) + r(y) <= 21.", True,
+                "Proposition 8.1: r_0(x) + r_0(y) <= d_0(x, y) + 1, so the smaller of the two is at most 10."))),
+    Question(
+        "For 28x28 images at 8 bits, Theorem 3.10 says that at most 1% of the network's class 3 lies more than 103 "
+        "changed pixels from another class. What does it say about the real 3s of the test set?",
+        (Choice("At most 1% of the real 3s are that robust.", False,
+                "The 1% is a share of all images of the class, each counted once; the real 3s are a vanishing part "
+                "of it, so they may all lie in the robust 1% or none of them may."),
+         Choice("Nothing: they are a vanishing part of the class, which is almost all noise-like images.", True,
+                "The share is taken under the uniform measure over the whole class; it constrains where most of "
+                "the class lies and leaves the real 3s unconstrained (all 5000 bundled digits are a share of "
+                "about 10^-1884 of the 8-bit space)."),
+         Choice("Every real 3 can be made another digit with 103 changed pixels.", False,
+                "The theorem bounds a share of the class and names no image; whether a given real 3 is that close "
+                "to another class is a question for attacks on that network."))),
 ])

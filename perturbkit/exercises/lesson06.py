@@ -100,7 +100,7 @@ register_quiz("06", [
                 "distribution of the sum for several L."),
          Choice("At every N, with the explicit error term 2 C_BE / (sigma_L sqrt(N)) added to the limit.", True,
                 "That term, from the Berry-Esseen inequality, is what makes the statement non-asymptotic; "
-                "without it the bound fails at small n (the lesson's last claim)."))),
+                "without it the bound fails at small n (the finite-n check of section 2)."))),
     Question(
         "What does Harper's theorem say about Hamming balls of binary images?",
         (Choice("Among sets of the same size, a Hamming ball has the smallest t-neighbourhood, for every t.", True,
@@ -122,7 +122,7 @@ register_quiz("06", [
                 "each size (lesson 04's Exercise 5 finds the best share at N = 16)."),
          Choice("Yes, because first pixel, parity and random labels keep nothing at t = 1.", False,
                 "Beating those three says nothing about every other classifier: the half segment beats the sum "
-                "threshold at every t."))),
+                "threshold at every t from 1 to 7."))),
     Question(
         "On 3x3 images with 4 levels, which classifier is the most robust?",
         (Choice("The sum threshold, in every norm.", False,

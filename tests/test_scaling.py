@@ -54,8 +54,12 @@ def test_scaling_curve_quantiles_and_fit():
         assert c.median[i] == pytest.approx(float(np.median(v.numpy())))
         assert c.lower[i] == pytest.approx(float(np.quantile(v.numpy(), 0.25)))
         assert c.upper[i] == pytest.approx(float(np.quantile(v.numpy(), 0.75)))
-    assert c.slope == pytest.approx(fit_slope(ns, c.median)[0])
-    assert c.fitted(32) == pytest.approx(math.exp(c.intercept) * 32**c.slope)
+    # the fit, computed independently: numpy's least-squares line through (log n, log median)
+    slope, intercept = np.polyfit(np.log(ns), np.log(c.median), 1)
+    assert c.slope == pytest.approx(slope) and c.intercept == pytest.approx(intercept)
+    # a least-squares line passes through the mean point: the fitted values' geometric mean is the medians'
+    assert np.log(c.fitted(np.array(ns))).mean() == pytest.approx(np.log(c.median).mean())
+    assert c.fitted(64) / c.fitted(32) == pytest.approx(2**slope)
     with pytest.raises(ValueError, match="band must be"):
         scaling_curve(ns, values, p=1, band=(0.6, 0.9))
     with pytest.raises(ValueError, match="one set of values per n"):

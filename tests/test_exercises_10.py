@@ -2,6 +2,9 @@
 number of levels found is the first at which Theorem 10.1's radius drops below 1; the numbers the quiz quotes are
 the bounds' own."""
 
+import math
+from statistics import NormalDist
+
 from perturbkit.data import load_mnist, quantize
 from perturbkit.exercises import lesson10
 from perturbkit.threat import lattice_l2_radius
@@ -17,9 +20,16 @@ def test_closest_distance_is_the_brute_force_minimum():
 
 
 def test_smallest_levels_is_the_first_below_one():
+    # Independently of the code: L/(L-1) r + sqrt(N)/(L-1) < 1 exactly when L (1 - r) > 1 + sqrt(N), with
+    # r = z_0.95 / sqrt(2 pi) (the standard library's normal quantile), so the first such L is
+    # floor((1 + sqrt N) / (1 - r)) + 1 (the ratio is irrational: no tie): 165 for N = 3072, 85 for N = 784
+    r = NormalDist().inv_cdf(0.95) / math.sqrt(2 * math.pi)
+    for N in (3072, 784):
+        assert lesson10.smallest_levels(N) == math.floor((1 + math.sqrt(N)) / (1 - r)) + 1
+    assert lesson10.smallest_levels(3072) == 165 and lesson10.smallest_levels(784) == 85
+    # and it is the first L at which the course's radius is below 1
     L = lesson10.smallest_levels(3072)
     assert lattice_l2_radius(3072, L, 0.05) < 1 <= lattice_l2_radius(3072, L - 1, 0.05)
-    assert all(lattice_l2_radius(3072, k, 0.05) >= 1 for k in range(2, L))
 
 
 def test_quiz_numbers_are_the_bounds():

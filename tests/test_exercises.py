@@ -4,6 +4,7 @@ hint, never showing the solution; bad answers get a message, never a traceback."
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from pathlib import Path
@@ -202,9 +203,16 @@ def test_quiz_widget_shows_feedback_on_a_pick():
     first = w.children[1]                 # question 1: prompt, then the live view
     live = first.children[1]
     radio = next(iter(live.controls.values()))
-    before = live.text.value
-    radio.value = 0
-    assert live.text.value != before and ("Correct." in live.text.value or "Not quite." in live.text.value)
+    assert "pick an answer" in live.text.value
+    # every choice in turn: the verdict matches the choice's own flag, and its explanation is shown (wrapped)
+    question = quiz_questions(lesson)[0]
+    assert any(c.correct for c in question.choices) and not all(c.correct for c in question.choices)
+    for i, choice in enumerate(question.choices):
+        radio.value = i
+        shown = " ".join(html.unescape(live.text.value).split())
+        verdict_shown = ("Correct." in shown, "Not quite." in shown)
+        assert verdict_shown == ((True, False) if choice.correct else (False, True)), (i, shown)
+        assert " ".join(choice.why.split())[1:].rstrip(".") in shown  # [1:]: the first letter is capitalised
 
 
 def test_readme_table_counts_each_lessons_exercises_by_kind():

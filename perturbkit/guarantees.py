@@ -133,6 +133,9 @@ def radii_for_share(n: int, levels: int = 256, channels: int = 1, share: float =
     share = _share(share)
     if share >= 1:
         raise ValueError(f"share must be below 1 (every class keeps at most all of itself), got {share}")
+    if share == 0:
+        raise ValueError("share must be above 0: the whole-space bound is positive at every t, so no number of "
+                         "changed entries caps it at 0")
     N = channels * n * n
     power_of_two = levels & (levels - 1) == 0
     return Radii(n=n, levels=levels, channels=channels, N=N, share=share,

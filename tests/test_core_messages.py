@@ -208,6 +208,8 @@ BAD = [
      'channels must be an integer >= 1, got 0'),
     (lambda: guarantees.radii_for_share(2, share=1), ValueError,
      'share must be below 1 (every class keeps at most all of itself), got 1.0'),
+    (lambda: guarantees.radii_for_share(2, share=0), ValueError,
+     'share must be above 0: the whole-space bound is positive at every t'),
     (lambda: guarantees.radii_for_share(2, share=-0.5), ValueError,
      'share must be a number in [0, 1], got -0.5'),
     (lambda: guarantees.dataset_table(datasets={}), ValueError,
@@ -317,7 +319,8 @@ def test_values_at_each_limit_are_accepted():
     assert isoperimetry.best_segment_class(S, 0).share == 1.0
     assert guarantees.harper_radius(1, 0) == 1 and guarantees.harper_radius(1, 1) == 0  # N = 1: s* = 0
     assert guarantees.shares_at_c(1, 0)["any L (share of the space)"] == 0.5
-    assert guarantees.radii_for_share(1, levels=2, channels=1, share=0).binary == 0
+    r = guarantees.radii_for_share(1, levels=2, channels=1, share=0.5)  # N = 1: t = 1 moves every image
+    assert (r.bits, r.binary, r.space) == (1, 1, 0)
     assert guarantees.cube_radius(0) == math.inf and guarantees.concentration_radius(1, 0) == math.inf
     assert attacks.pgd(M, X, Y, p=2, eps=0.1, steps=0, seed=0).adversarial.equal(X)
     assert attacks.minimal_perturbation(M, X, Y, p=2, steps=0, gamma=0.999, alpha=1e-9).sizes.shape == (2,)

@@ -21,6 +21,13 @@ from perturbkit.network_scaling import cnn_scaling
 
 RETRAIN_TOL = 0.02
 LOAD_TOL = 0.003
+# per-network retraining tolerances, from the accuracies measured when the network was retrained on other float paths
+RETRAIN_TOL_OF = {
+    # stored 0.969 (1 thread); retrained with 2 threads 0.975, 4 threads 0.970, ATEN_CPU_CAPABILITY=default 1 thread
+    # 0.970: at most 0.006 off, about one standard error (0.0054 at a = 0.97 on 1000 images). 0.015 fails the recipe
+    # without its 20 extra epochs (0.938)
+    "mnist_cnn_standard_22": 0.015,
+}
 CHEAP = {"digits_mlp", "digits_0v1_mlp_5x5", "digits_0v1_mlp_6x6"}  # retrained in a second or two: always tested
 
 
@@ -160,4 +167,5 @@ def _retrain_params():
 @pytest.mark.parametrize("name", _retrain_params())
 def test_retraining_reproduces_the_stored_accuracy(name, training_threads):
     model = pretrained.train_recipe(name)
-    assert pretrained.evaluate(model, name) == pytest.approx(pretrained.stored_accuracy(name), abs=RETRAIN_TOL)
+    assert pretrained.evaluate(model, name) == pytest.approx(pretrained.stored_accuracy(name),
+                                                             abs=RETRAIN_TOL_OF.get(name, RETRAIN_TOL))

@@ -18,13 +18,14 @@ THREADS  ?= $(shell t=$$(( $(NPROC) / $(WORKERS) )); [ $$t -ge 1 ] && echo $$t |
 PYTEST   := OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 NBVAL    := --nbval --nbval-current-env --nbval-sanitize-with lessons/sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-portable test-retrain notebooks bench test-browser student test-student install constraints clean help
+.PHONY: lab test test-portable test-retrain test-install notebooks bench test-browser student test-student install constraints clean help
 
 help:
 	@echo "make lab           open JupyterLab on lessons/ (creates .venv on first use)"
 	@echo "make test          ruff, unit tests + nbval regression of every lesson"
 	@echo "make test-portable the lessons' nbval once more on torch's plain (non-vectorised) CPU kernels, one thread"
 	@echo "make test-retrain  retrain every shipped network and compare with its stored accuracy (minutes)"
+	@echo "make test-install  build the wheel, install it into a fresh venv outside the checkout, run lessons 00 and 02"
 	@echo "make notebooks     re-execute every lesson in place from a fresh kernel"
 	@echo "make bench         run benchmarks/ (installs the benchmark peers)"
 	@echo "make test-browser  run every lesson in JupyterLab in headless Chromium"
@@ -43,14 +44,14 @@ $(LSTAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course]'
 	@touch $@
 
-# Everything `make test` needs on top: pytest, nbval, playwright, hypothesis, and on Linux Triton (the fused CUDA
-# kernel of the census runs in its interpreter in the tests).
+# Everything `make test` needs on top: pytest, nbval, playwright, hypothesis, numba (the opt-in `fast` extra: the
+# tests exercise the fused CPU kernels) and on Linux Triton (the fused CUDA kernel runs in its interpreter).
 $(STAMP): $(LSTAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test,gpu]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test,gpu,fast]'
 	@touch $@
 
 $(BSTAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course,test,bench,fast]'
 	# torchattacks 3.5 pins requests~=2.25.1, which clashes with jupyterlab; its code runs with a newer requests.
 	$(BIN)/python -m pip install --quiet -c constraints.txt --no-deps 'torchattacks==3.5.1'
 	@touch $@
@@ -72,6 +73,13 @@ test-portable: $(STAMP)
 test-retrain: $(STAMP)
 	$(PYTEST) -m slow tests/test_pretrained.py
 
+# Install anywhere: the wheel built from a copy of the checkout must hold data/ (and so must an sdist's wheel), and a
+# non-editable install of it (the `course` extra, no numba) in a fresh venv outside the checkout must run lessons 00
+# and 02 under nbval from a temporary folder. Writes only to the temporary folder (tests/test_install.py).
+test-install: $(STAMP)
+	OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) $(BIN)/python -m pytest -p no:cacheprovider -v -s \
+		-m slow tests/test_install.py
+
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_lessons.py lessons/*.ipynb
 
@@ -90,7 +98,7 @@ test-browser: $(STAMP)
 constraints:
 	rm -rf build/pin && $(PYTHON) -m venv build/pin
 	build/pin/bin/python -m pip install --quiet --upgrade pip
-	build/pin/bin/python -m pip install --quiet torch==2.13.0 -e '.[course,test,gpu,bench,book]'
+	build/pin/bin/python -m pip install --quiet torch==2.13.0 -e '.[course,test,gpu,fast,bench,book]'
 	build/pin/bin/python -m pip install --quiet --no-deps torchattacks==3.5.1
 	{ echo "# Pins for every package the course, its tests, benchmarks and book use (Python 3.11+). Regenerate with 'make constraints'."; \
 	  build/pin/bin/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' -e '/^pip==/d'; } > constraints.txt

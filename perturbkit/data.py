@@ -3,11 +3,17 @@
 Everything here runs offline: the data live in ``data/*.npz`` (see ``data/README.md`` for provenance, licence and
 checksums; ``python data/build_data.py`` rebuilds them). Images come back as float32 tensors of shape
 (k, channels, n, n) with values in [0, 1], on the CPU unless a ``device`` is given; labels as int64 tensors.
+
+Where the data are found (``DATA_DIR``, decided once at import): the folder named by the environment variable
+``PERTURBKIT_DATA`` if it is set; else the copy an installed wheel carries as package data (``perturbkit/_data``,
+located with ``importlib.resources``); else ``data/`` next to the package, the checkout's own folder (an editable
+install or a run from the checkout; the build copies it into the wheel, see ``setup.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import os
 from pathlib import Path
 
@@ -17,7 +23,21 @@ import torch.nn.functional as F
 
 from .checks import check_device, check_finite, check_images, check_int, check_unit
 
-DATA_DIR = Path(os.environ.get("PERTURBKIT_DATA", Path(__file__).resolve().parent.parent / "data"))
+
+def _find_data_dir() -> Path:
+    """``PERTURBKIT_DATA``, else the wheel's ``perturbkit/_data``, else the checkout's ``data/`` (see the docstring)."""
+    override = os.environ.get("PERTURBKIT_DATA", "")
+    if override:
+        return Path(override)
+    # The wheel's copy first: next to an installed package, "../data" is site-packages/data, which is not ours.
+    # A wheel is installed as files, so the resource is a real folder (a zipped install would not be one).
+    bundled = importlib.resources.files(__package__) / "_data"
+    if isinstance(bundled, Path) and bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+DATA_DIR = _find_data_dir()
 
 SHA256 = {
     "digits.npz": "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e",
@@ -27,9 +47,16 @@ SHA256 = {
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
+def _rebuild_hint() -> str:
+    """How to get the bundled files back: in a checkout rebuild or restore them; an installed wheel is reinstalled."""
+    if DATA_DIR.name == "_data" and DATA_DIR.parent.name == "perturbkit":
+        return "reinstall the course: the pip command you installed it with, adding --force-reinstall"
+    return "rebuild it with `pip install -e '.[data]' && python data/build_data.py` (or restore it with git)"
+
+
 def _load(name: str) -> dict:
     path = DATA_DIR / name
-    hint = "rebuild it with `pip install -e '.[data]' && python data/build_data.py` (or restore it with git)"
+    hint = _rebuild_hint()
     if not path.is_file():
         raise FileNotFoundError(f"bundled data file {path} is missing; {hint}")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

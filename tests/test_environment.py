@@ -89,12 +89,20 @@ def _declared(*extras):
 
 def test_the_package_and_the_lessons_import_only_declared_dependencies():
     used = _imported_distributions(["perturbkit/**/*.py", "lessons/*.ipynb"])
-    # the gpu extra: Triton, imported only where a CUDA census runs (torch's CUDA wheels bring it)
-    missing = {d: f for d, f in used.items() if d not in _declared("course", "gpu")}
-    assert not missing, f"imported but not declared in [project] dependencies or the course or gpu extra: {missing}"
+    # the gpu extra: Triton, imported only where a CUDA census runs (torch's CUDA wheels bring it); the fast extra:
+    # numba, imported only by perturbkit.fused.cpu, where a census of 2^27 images or more runs
+    missing = {d: f for d, f in used.items() if d not in _declared("course", "gpu", "fast")}
+    assert not missing, f"imported but not declared in [project] dependencies or the course, gpu, fast extra: {missing}"
+
+
+def test_the_lessons_need_no_opt_in_extra():
+    """A learner's install (the course extra) runs every lesson: no lesson imports numba or Triton itself."""
+    used = _imported_distributions(["lessons/*.ipynb"])
+    missing = {d: f for d, f in used.items() if d not in _declared("course")}
+    assert not missing, f"a lesson imports a package outside the course extra: {missing}"
 
 
 def test_tests_and_tools_import_only_declared_dependencies():
     used = _imported_distributions(["tests/**/*.py", "tools/**/*.py"])
-    missing = {d: f for d, f in used.items() if d not in _declared("course", "test", "gpu")}
+    missing = {d: f for d, f in used.items() if d not in _declared("course", "test", "gpu", "fast")}
     assert not missing, f"imported but not declared in the test extra: {missing}"

@@ -153,6 +153,15 @@ def source(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def build_python(tmp_path_factory) -> Path:
+    """A fresh venv with a setuptools that reads pyproject.toml's PEP 639 licence fields (>= 77, as the build
+    backend requires): the venv `make` creates keeps whatever setuptools its Python came with."""
+    python = _venv(tmp_path_factory.mktemp("build") / "venv")
+    _run([python, "-m", "pip", "install", "-q", "setuptools>=77"], cwd=python.parent)
+    return python
+
+
+@pytest.fixture(scope="session")
 def wheel(source, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     start = time.perf_counter()
@@ -191,12 +200,12 @@ def test_the_wheel_holds_the_data(wheel):
 
 
 @pytest.mark.slow
-def test_an_sdist_builds_the_same_wheel(source, tmp_path):
+def test_an_sdist_builds_the_same_wheel(source, build_python, tmp_path):
     """PyPI's route (and `python -m build`'s): sdist first, then the wheel from the unpacked sdist, where there is no
     checkout around: the sdist must carry data/ itself."""
     sdist_dir = tmp_path / "sdist"
     code = f"from setuptools.build_meta import build_sdist; print(build_sdist({str(sdist_dir)!r}))"
-    _run([sys.executable, "-c", code], cwd=source)
+    _run([build_python, "-c", code], cwd=source)
     (sdist,) = sdist_dir.glob("perturbkit-*.tar.gz")
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp_path / "dist", sdist], cwd=tmp_path)
     (path,) = (tmp_path / "dist").glob("perturbkit-*.whl")
@@ -204,9 +213,9 @@ def test_an_sdist_builds_the_same_wheel(source, tmp_path):
 
 
 @pytest.mark.slow
-def test_an_editable_install_reads_the_checkout(source, tmp_path):
+def test_an_editable_install_reads_the_checkout(source, build_python, tmp_path):
     """`make`'s install (-e): nothing copied, the package and data/ are the checkout's own."""
-    python = _venv(tmp_path / "venv")
+    python = build_python
     _run([python, "-m", "pip", "install", "--no-deps", "-q", "-e", source], cwd=tmp_path)
     code = ("import importlib.util; s = importlib.util.find_spec('perturbkit'); "
             "print(s.submodule_search_locations[0])")

@@ -147,6 +147,10 @@ mutants: mutants-package mutants-lessons
 mutants-package: $(MSTAMP)
 	$(BIN)/python mutation/package.py $(MUTANTS_ARGS)
 
-# stub until the lessons' mutation run lands (it replaces this target)
-mutants-lessons:
-	@echo "mutants-lessons: the lessons' mutation run is not there yet"
+# mutants-lessons: every lesson's nbval under each named lesson mutant that reaches it (mutation/lessons.py; the
+# mutants are mutation/lesson_mutants.toml, switched on in the lesson kernels by PERTURBKIT_MUTANT; the kill matrix,
+# with the date and the score, goes to mutation/LESSONS.md). Pairs whose lesson, package and mutant are unchanged
+# since their last run are not rerun. LESSONS_ARGS passes options, e.g. LESSONS_ARGS="--fresh" (rerun everything)
+# or LESSONS_ARGS="--mutants norm_size_l1 --lessons 01,02".
+mutants-lessons: $(STAMP)
+	$(BIN)/python mutation/lessons.py $(LESSONS_ARGS)

@@ -5,6 +5,9 @@ for the census, the bounds, classifiers, attacks, data, models, plotting and wid
 any device and returns its results on that device.
 """
 
+if __import__("os").environ.get("PERTURBKIT_MUTANT"):  # mutation testing only (mutation/lessons.py); inert unset
+    from . import _mutants  # noqa: F401
+
 from .devices import device, seed_everything
 
 __all__ = ["device", "seed_everything"]

@@ -15,8 +15,10 @@ and the first ``--sample`` (default 60) are run. The same sources, seed and samp
 
 Results (written to mutation/): ``package-results.json`` (every sampled mutant's status and diff) and
 ``package-results.md`` (date, tool, command, per-module and total score, every mutant not killed with its diff and,
-where ``equivalent.toml`` lists it, why it is equivalent). Score = killed / (sampled - equivalent); timeouts count as
-killed (the mutant made a test hang), "no tests" as survived (no unit test calls the function).
+where ``equivalent.toml`` lists it, why no test can kill it). Score = detected / (sampled - equivalent), detected =
+killed + timeout + segfault (a mutant that makes a test hang or crash is caught); "no tests" (no unit test calls
+the function) and "device" mutants (they only move a tensor to another device, invisible on a CPU-only machine)
+count as survived.
 """
 
 from __future__ import annotations
@@ -135,13 +137,12 @@ def report(work: Path, chosen: list[str], args, seconds: float) -> dict:
         d = diff(work, name) if status not in DETECTED else ""
         entry = {"name": name, "module": module_of(name), "status": status, "diff": d}
         if status not in DETECTED and name in equivalent:
-            entry["equivalent"] = equivalent[name]["why"]
-            if equivalent[name].get("diff", d) != d:
-                entry["stale"] = "equivalent.toml describes another diff (the source changed): check it again"
+            kind = equivalent[name].get("kind", "equivalent")
+            entry["equivalent" if kind == "equivalent" else kind] = equivalent[name]["why"]
         rows.append(entry)
         per_module[entry["module"]]["sampled"] += 1
         per_module[entry["module"]][status] += 1
-        if "equivalent" in entry and "stale" not in entry:
+        if "equivalent" in entry:
             per_module[entry["module"]]["equivalent"] += 1
     scores = {}
     for module, c in per_module.items():
@@ -176,9 +177,8 @@ def write_markdown(res: dict, path: Path) -> None:
     for r in res["mutants"]:
         if r["status"] in DETECTED:
             continue
-        why = f"equivalent: {r['equivalent']}" if "equivalent" in r else "NOT CLASSIFIED"
-        if "stale" in r:
-            why += f" ({r['stale']})"
+        why = (f"equivalent: {r['equivalent']}" if "equivalent" in r else
+               f"device only (counted as survived): {r['device']}" if "device" in r else "NOT CLASSIFIED")
         lines += [f"- `{r['name']}` ({r['status']}; {why})", "", "```diff", r["diff"], "```", ""]
     path.write_text("\n".join(lines) + "\n")
 

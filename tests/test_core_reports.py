@@ -128,6 +128,9 @@ def test_bound_report_binary_lines():
     assert lines[2] == ("class 1: 31.2% of the space -> within the bound everywhere; closest at t = 2: 0.0000 vs "
                         "bound 0.0000")
     assert lines[3].startswith("Why no attempt can win: the images that t changes can not move out of a class C")
+    assert lines[3].endswith("grows more slowly than a Hamming ball of the bit cube (L = 2^b levels) or than "
+                             "concentration allows (any levels), so a class of at most half the space has only a "
+                             "tiny robust core.")
     assert len(lines) == 4
 
 

@@ -38,7 +38,7 @@ import torch
 
 from . import classifiers, fused, sum_classifier
 from .census import RobustShare, chunk_labels
-from .checks import available_bytes, check_bool, check_device, check_int, check_memory
+from .checks import available_bytes, check_bool, check_device, check_int, check_memory, check_tensor
 from .spaces import ImageSpace
 
 __all__ = ["BitsetCensus", "bitset_census", "bitset_bytes", "pack_bits", "popcount"]
@@ -68,6 +68,12 @@ def pack_bits(mask: torch.Tensor) -> torch.Tensor:
     """
     if sys.byteorder != "little":  # pragma: no cover - every machine torch supports today is little-endian
         raise RuntimeError("pack_bits assumes a little-endian machine")
+    check_tensor("mask", mask)
+    if mask.dtype not in (torch.bool, torch.uint8):
+        raise TypeError(f"mask must be a bool (or 0/1 uint8) tensor, got dtype {mask.dtype}; compare first, e.g. "
+                        f"pack_bits(labels == c)")
+    if mask.dtype == torch.uint8 and mask.numel() and int(mask.max()) > 1:
+        raise ValueError(f"mask must hold only 0 and 1 (one bit per image), got values up to {int(mask.max())}")
     m = mask.reshape(-1).to(torch.uint8)
     pad = -m.numel() % WORD_BITS
     if pad or m.numel() == 0:
@@ -85,6 +91,10 @@ def popcount(words: torch.Tensor) -> int:
     The halves are counted as int32 because 32-bit multiplies are vector instructions on every CPU and GPU (64-bit
     ones are not on most CPUs); the masks keep the sign-extending right shifts from leaking into the counts.
     """
+    check_tensor("words", words)
+    if words.dtype != torch.int64:
+        raise TypeError(f"words must be an int64 tensor of packed bits (as pack_bits returns), got dtype "
+                        f"{words.dtype}")
     x = words.reshape(-1).view(torch.int32)
     x = x - ((x >> 1) & _M1)
     x = (x & _M2) + ((x >> 2) & _M2)
@@ -153,6 +163,9 @@ def _label_chunks(source, space: ImageSpace, device: torch.device,
 def bitset_bytes(space: ImageSpace, classes: int = 2, device=None) -> int:
     """Bytes of device memory :func:`bitset_census` needs for ``space`` with ``classes`` classes: one bit per image
     per class, one more for the dilation, plus the chunk temporaries (six chunks of words, one labelling chunk)."""
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
+    classes = check_int("classes", classes, minimum=1)
     device = check_device(device) or torch.device("cpu")
     words = _words(space.size)
     chunk = min(words, _CHUNK_WORDS[device.type])
@@ -253,8 +266,10 @@ def bitset_census(labels, space: ImageSpace, device=None, chunk_words: int | Non
         raise ValueError(f"the bit-packed census needs a binary space (levels=2), got {space!r}; use "
                          f"perturbkit.census.robustness for more levels")
     progress = check_bool("progress", progress)
-    space.check_indexable()
     if isinstance(labels, torch.Tensor):
+        check_tensor("labels", labels)
+        if labels.device.type not in _CHUNK_WORDS:
+            raise ValueError(f"labels must be on a CPU or CUDA device, got {labels.device}")
         if labels.dtype != torch.uint8:
             raise TypeError(f"labels must have dtype torch.uint8 (as label_space returns), got {labels.dtype}")
         if labels.numel() != space.size:
@@ -265,14 +280,15 @@ def bitset_census(labels, space: ImageSpace, device=None, chunk_words: int | Non
         device = check_device(device) or torch.device("cpu")
     else:
         raise TypeError(f"labels must be a uint8 torch.Tensor or a classifier, got {type(labels).__name__}")
-    N, size = space.num_entries, space.size
-    words = _words(size)
     chunk = check_int("chunk_words", chunk_words, minimum=1) if chunk_words is not None else \
         _CHUNK_WORDS[device.type]
-    chunk = 1 << (min(chunk, words).bit_length() - 1)  # a power of two: chunks align with the word axes
     what = f"the bit-packed census of {space!r}"
     free = _available_bytes(device)
-    check_memory(bitset_bytes(space, 2, device), device, what, available=free)
+    check_memory(bitset_bytes(space, 2, device), device, what, available=free)  # before anything else is sized
+    space.check_indexable()
+    N, size = space.num_entries, space.size
+    words = _words(size)
+    chunk = 1 << (min(chunk, words).bit_length() - 1)  # a power of two: chunks align with the word axes
 
     # 1. one bitset per class, filled chunk by chunk (chunks are whole words: 2**k images with k >= 6, or the space)
     members: dict[int, torch.Tensor] = {}

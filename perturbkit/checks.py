@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from fractions import Fraction
 
 import numpy as np
 import torch
@@ -29,6 +30,16 @@ def _describe(value) -> str:
 
 
 # ------------------------------------------------------------------------------------------------------ numbers
+def _float(name: str, value) -> float:
+    """``float(value)``, or a ValueError naming ``name`` for an integer too large for a float (about 1.8e308)."""
+    try:
+        return float(value)
+    except OverflowError:
+        bits = int(value).bit_length() if isinstance(value, numbers.Integral) else None
+        size = f"an integer of {bits} bits" if bits is not None else f"{_describe(value)}"
+        raise ValueError(f"{name} must be a number a float can hold (at most about 1.8e308), got {size}") from None
+
+
 def _scalar(value):
     """A 0-d (or one-element numpy) array or tensor as the Python scalar it holds; anything else unchanged."""
     if isinstance(value, torch.Tensor) and value.dim() == 0:
@@ -64,7 +75,7 @@ def check_real(name: str, value, minimum: float | None = None, maximum: float | 
     value = _scalar(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {_describe(value)}")
-    value = float(value)
+    value = _float(name, value)
     if math.isnan(value):
         raise ValueError(f"{name} must be a real number, got NaN")
     if finite and math.isinf(value):
@@ -94,7 +105,11 @@ def check_p(p, name: str = "p") -> float:
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
         raise TypeError(f"{name} must be a real number in [0, inf] (use float('inf') or math.inf for the max norm), "
                         f"got {_describe(p)}")
-    p = float(p)
+    try:
+        p = float(p)
+    except OverflowError:
+        raise ValueError(f"{name} must be a real number in [0, inf], got an integer of {int(p).bit_length()} bits, too "
+                         f"large for a float; use float('inf') or math.inf for the max norm") from None
     if math.isnan(p) or p < 0:
         raise ValueError(f"{name} must be a real number in [0, inf] (0 counts changed entries), got {p}")
     return p
@@ -107,9 +122,13 @@ def check_radii(name: str, t, integer: bool = False, finite: bool = False, empty
     if isinstance(t, (str, bytes)) or t is None or isinstance(t, (bool, np.bool_)):
         raise TypeError(f"{name} must be a number or a sequence of numbers, got {_describe(t)}")
     if isinstance(t, torch.Tensor):
+        _has_values(name, t)
         t = t.detach().cpu().numpy()
     try:
         a = np.asarray(t, dtype=np.float64)
+    except OverflowError:
+        raise ValueError(f"{name} must hold numbers a float can hold (at most about 1.8e308), got an integer too "
+                         f"large for a float") from None
     except (TypeError, ValueError) as e:
         raise TypeError(f"{name} must be a number or a sequence of numbers, got {_describe(t)}") from e
     if a.dtype == object or np.asarray(t).dtype.kind in "bUSO":
@@ -137,11 +156,20 @@ def check_choice(name: str, value, options) -> object:
 
 
 # ------------------------------------------------------------------------------------------------------ tensors
+def _has_values(name: str, x: torch.Tensor) -> torch.Tensor:
+    """Raise unless the tensor ``x`` holds values: a tensor on the meta device has a shape and a dtype only."""
+    if x.device.type == "meta":
+        raise ValueError(f"{name} is a tensor on the meta device, which holds no values; create it on 'cpu' or "
+                         f"'cuda'")
+    return x
+
+
 def check_tensor(name: str, x, dim: int | tuple | None = None, min_dim: int | None = None,
                  floating: bool | None = None) -> torch.Tensor:
     """Raise unless ``x`` is a torch.Tensor with the given number of dimensions (and floating dtype if asked)."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    _has_values(name, x)
     dims = (dim,) if isinstance(dim, int) else dim
     if dims is not None and x.dim() not in dims:
         raise ValueError(f"{name} must have {' or '.join(map(str, dims))} dimensions, got shape {tuple(x.shape)}")
@@ -156,6 +184,7 @@ def check_finite(name: str, x: torch.Tensor) -> torch.Tensor:
     """Raise if ``x`` is not a floating tensor without NaN or infinity."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    _has_values(name, x)
     if not x.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
     if x.numel() and not bool(torch.isfinite(x).all()):
@@ -204,6 +233,7 @@ def check_labels(name: str, y, k: int | None = None, classes: int | None = None,
     """Raise unless ``y`` is an int64 tensor (k,) of labels in 0..classes-1 (on ``device`` when given)."""
     if not isinstance(y, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor of int64 labels, got {type(y).__name__}")
+    _has_values(name, y)
     if y.dtype != torch.int64:
         raise TypeError(f"{name} must be an int64 tensor of labels, got dtype {y.dtype}")
     if y.dim() != 1:
@@ -239,9 +269,15 @@ def check_nonempty(name: str, x, what: str = "") -> None:
 
 
 # ------------------------------------------------------------------------------------------------ devices, models
-def check_device(device, name: str = "device") -> torch.device | None:
-    """None, or ``device`` as a torch.device that exists here: an unknown string or a missing GPU is a clear error."""
+def check_device(device, name: str = "device", none_ok: bool = True, present: bool = True) -> torch.device | None:
+    """None, or ``device`` as a torch.device that exists here: an unknown string or a missing GPU is a clear error.
+
+    ``none_ok=False`` refuses None; ``present=False`` accepts a CUDA device that this machine does not have (for
+    questions such as "does this device have kernels").
+    """
     if device is None:
+        if not none_ok:
+            raise TypeError(f"{name} must be a str such as 'cpu' or 'cuda' or a torch.device, got None")
         return None
     if isinstance(device, torch.device):
         d = device
@@ -255,7 +291,7 @@ def check_device(device, name: str = "device") -> torch.device | None:
                         f"{_describe(device)}")
     if d.type not in ("cpu", "cuda"):
         raise ValueError(f"{name} must be a CPU or CUDA device, got {device!r}")
-    if d.type == "cuda":
+    if d.type == "cuda" and present:
         if not torch.cuda.is_available():
             raise RuntimeError(f"{name}={str(device)!r} asks for a GPU but torch sees no CUDA device "
                                f"(torch.cuda.is_available() is False); use 'cpu' or perturbkit.device()")
@@ -339,8 +375,9 @@ def check_data(x: torch.Tensor, y: torch.Tensor, classes: int | None = None, x_n
 
 # ------------------------------------------------------------------------------------------------------ memory
 def available_bytes(device) -> int:
-    """Bytes free on ``device``: torch.cuda.mem_get_info on CUDA, psutil's available memory on the CPU."""
-    device = torch.device(device) if device is not None else torch.device("cpu")
+    """Bytes free on ``device`` (None: the CPU): torch.cuda.mem_get_info on CUDA, psutil's available memory on the
+    CPU."""
+    device = check_device(device) or torch.device("cpu")
     if device.type == "cuda":
         free, _total = torch.cuda.mem_get_info(device)
         return int(free)
@@ -350,9 +387,13 @@ def available_bytes(device) -> int:
 
 
 def check_memory(needed: int, device, what: str, available: int | None = None) -> None:
-    """Raise MemoryError naming the bytes ``what`` needs and the bytes available on ``device`` if it does not fit."""
-    device = torch.device(device) if device is not None else torch.device("cpu")
-    available = available_bytes(device) if available is None else int(available)
+    """Raise MemoryError naming the bytes ``what`` needs and the bytes available on ``device`` (None: the CPU) if it
+    does not fit. ``needed`` and ``available`` are whole numbers of bytes, >= 0."""
+    needed = check_int("needed", needed, minimum=0)
+    if not isinstance(what, str) or not what:
+        raise TypeError(f"what must be a non-empty str naming the computation, got {_describe(what)}")
+    device = check_device(device) or torch.device("cpu")
+    available = available_bytes(device) if available is None else check_int("available", available, minimum=0)
     if needed > available:
         gib = f"{needed / 2**30:.2f} GiB" if needed < 2**80 else f"about 2^{math.log2(needed):.0f} bytes"
         raise MemoryError(
@@ -366,7 +407,17 @@ def check_space_memory(space, bytes_per_image: int | float, device, what: str, a
 
     Spaces too large for int64 indices get the same MemoryError (they can not fit anywhere).
     """
-    check_memory(int(math.ceil(space.size * bytes_per_image)), device, what, available)
+    if not all(hasattr(space, a) for a in ("size", "levels", "num_entries")):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {_describe(space)}")
+    bytes_per_image = check_real("bytes_per_image", bytes_per_image, minimum=0)
+    log2_size = space.num_entries * math.log2(space.levels)
+    if log2_size > 4096 and bytes_per_image > 0:  # more than 2**4096 images: the size is not worth writing out
+        device = check_device(device) or torch.device("cpu")
+        raise MemoryError(f"{what} needs more than 2^{log2_size:.0f} bytes on {device} ({space.levels}**"
+                          f"{space.num_entries} images), far more than any machine has; use a smaller space (fewer "
+                          f"entries or levels)")
+    # exact: a float's Fraction is exact, and size * bytes may exceed the largest float
+    check_memory(math.ceil(space.size * Fraction(bytes_per_image)), device, what, available)
 
 
 def check_eps(eps, like: torch.Tensor | None = None, name: str = "eps", finite: bool = True, integer: bool = False,
@@ -391,8 +442,13 @@ def check_eps(eps, like: torch.Tensor | None = None, name: str = "eps", finite: 
             raise TypeError(f"{name} must be a number or one number per sample, got {_describe(eps)}")
         if isinstance(eps, torch.Tensor) and (eps.dtype == torch.bool or eps.is_complex()):
             raise TypeError(f"{name} must hold real numbers, got dtype {eps.dtype}")
+        if isinstance(eps, torch.Tensor):
+            _has_values(name, eps)
         try:
             e = torch.as_tensor(eps, dtype=like.dtype, device=like.device)
+        except OverflowError:
+            raise ValueError(f"{name} must hold numbers a float can hold (at most about 1.8e308), got an integer "
+                             f"too large for a float") from None
         except (TypeError, ValueError, RuntimeError) as err:
             raise TypeError(f"{name} must be a number or one number per sample, got {_describe(eps)}") from err
         e = e.expand(k) if e.dim() == 0 else e

@@ -83,6 +83,23 @@ def shares_at_c(N: int, c: float, levels: int = 256) -> dict[str, float]:
             "any L (share of the space)": float(bounds.concentration_bound(N, t))}
 
 
+def _values(name: str, values, check) -> list:
+    """The entries of the non-empty sequence ``values``, each passed through ``check(f"{name}[i]", value)``."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of values such as (0.1, 0.01), got {values!r:.60} "
+                        f"({type(values).__name__})")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must hold at least one value, got an empty sequence")
+    return [check(f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
+def _power_of_two(name: str, levels) -> int:
+    levels = check_int(name, levels, minimum=2)
+    bounds.bits_per_entry(levels)  # raises unless levels is a power of two
+    return levels
+
+
 def _fmt(name: str, value: float) -> str:
     return "any (trivial)" if value == 0 else f"{name} = {value:.2f}"
 
@@ -90,13 +107,14 @@ def _fmt(name: str, value: float) -> str:
 def guarantee_table(Ns=(16, 784, 150528), shares=(0.5, 0.1, 0.01), levels=(2, 256)) -> str:
     """A text table: per bound, the c = t / sqrt(N) (or the l2 radius eps) needed to cap the robust share at each
     share in ``shares``; one class-relative row per N and per number of levels in ``levels`` (powers of two)."""
-    shares = [_share(s) for s in shares]
+    shares = _values("shares", shares, lambda name, s: _share(s))
+    Ns = _values("Ns", Ns, lambda name, N: check_int("N", N, minimum=1))
+    levels = _values("levels", levels, _power_of_two)
     head = f"{'bound (what the share is of)':46s}" + "".join(f"{f'share <= {s:g}':>16s}" for s in shares)
     lines = [head]
     for L in levels:
         b = bounds.bits_per_entry(L)
         for N in Ns:
-            N = check_int("N", N, minimum=1)
             cells = "".join(f"{f'c = {harper_radius(N, s, L) / math.sqrt(N):.2f}':>16s}" for s in shares)
             kind = "binary" if b == 1 else f"{b} bits"
             lines.append(f"{f'{kind}, N = {N} (class)':46s}{cells}")

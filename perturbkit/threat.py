@@ -28,7 +28,7 @@ import numpy as np
 from . import guarantees
 from .bounds import concentration_bound, cube_l2_bound, harper_bound, linf_bound
 from .budgets import format_p
-from .checks import check_int, check_p, check_real
+from .checks import check_eps, check_int, check_p, check_real
 from .spaces import ImageSpace
 
 __all__ = ["PRESETS", "COMMON_EPS", "concentration_c", "cube_radius", "lattice_l2_radius", "lattice_l2_share",
@@ -80,7 +80,7 @@ def lattice_l2_share(N: int, levels: int, eps) -> float | np.ndarray:
     r = (L-1)/L (eps - sqrt(N)/(L-1)), and the trivial 1/2 when eps is below the rounding term sqrt(N)/(L-1)."""
     N = check_int("N", N, minimum=1)
     levels = check_int("levels", levels, minimum=2)
-    e = np.asarray(eps, dtype=float)
+    e = check_eps(eps, name="eps", finite=False)  # an l2 radius (or an array of them): >= 0, not NaN
     r = np.maximum(0.0, (levels - 1) / levels * (e - math.sqrt(N) / (levels - 1)))
     out = cube_l2_bound(r)
     return float(out) if np.ndim(eps) == 0 else out

@@ -299,6 +299,9 @@ class RobustShare:
         return self.robust * self.space_share[:, None]
 
 
+_SHARE_CHUNK = 2**22  # values per histogram chunk in robust_share (4 Mi values: 32 MiB of int64 keys)
+
+
 def robust_share(labels: torch.Tensor | None, r: torch.Tensor, t) -> RobustShare:
     """Per class: its share of the space and the share of its images with r > t, for every radius in ``t``.
 
@@ -335,10 +338,15 @@ def robust_share(labels: torch.Tensor | None, r: torch.Tensor, t) -> RobustShare
     order = np.argsort(t, kind="stable")
     ts = torch.tensor(t[order], dtype=r.dtype, device=r.device)
     T = len(t)
-    # bucket j means ts[j-1] < r <= ts[j]; r > ts[i] exactly when bucket > i
-    bucket = torch.bucketize(r, ts, right=False)
-    key = labels.to(torch.int64) * (T + 1) + bucket
-    hist = torch.bincount(key, minlength=256 * (T + 1)).reshape(256, T + 1).cpu().numpy()
+    # bucket j means ts[j-1] < r <= ts[j]; r > ts[i] exactly when bucket > i. The histogram of (class, bucket) is
+    # summed over chunks of 2^22 values: the int64 keys of a whole 2^25 census would need three 256 MiB temporaries
+    # at once (the peak memory of lessons 04 and 06); counts add exactly, so the result is the same.
+    hist = torch.zeros(256 * (T + 1), dtype=torch.int64, device=r.device)
+    for start in range(0, r.numel(), _SHARE_CHUNK):
+        chunk = slice(start, start + _SHARE_CHUNK)
+        key = labels[chunk].to(torch.int64) * (T + 1) + torch.bucketize(r[chunk], ts, right=False)
+        hist += torch.bincount(key, minlength=256 * (T + 1))
+    hist = hist.reshape(256, T + 1).cpu().numpy()
     size = hist.sum(axis=1)
     classes = np.nonzero(size)[0]
     hist, size = hist[classes], size[classes]

@@ -13,11 +13,11 @@ Two kernels, each with a torch-only twin that stays the reference and the fallba
 The results are the same integers (min, + 1 and OR never round); tests/test_fused.py checks them against the
 torch-only versions and brute force, and the Triton kernels also in Triton's interpreter on the CPU.
 
-Both libraries are optional: numba (part of the course's install) and Triton (part of torch's CUDA wheels). The first
-time a device needs its kernels they are imported and checked against the torch-only versions on small random
-inputs; where the library is missing the torch-only versions run without a word, and where the check fails a warning
-says so. :func:`enable` switches the kernels off and on (for comparisons); :func:`available` says whether a device has
-them.
+Both libraries are optional: numba (the opt-in `fast` extra, `pip install 'perturbkit[fast]'`) and Triton (part of
+torch's CUDA wheels). The first time a device needs its kernels they are imported and checked against the torch-only
+versions on small random inputs; where the library is missing the torch-only versions run without a word, and where
+the check fails a warning says so. :func:`enable` switches the kernels off and on (for comparisons);
+:func:`available` says whether a device has them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,83 @@
+"""Figures whose data is checked: what a lesson's prose reads off a picture is asserted on the plotted arrays.
+
+Each lesson figure is listed in FIGURES under a snippet of the code cell that draws it, with where its data is
+checked: a test of this module that redraws it with the lesson's own call (read from the lesson, so that the lesson
+and the test can not drift apart) and reads the returned Figure's artists, or the compared claims cell that follows
+it in the lesson. Figures that only show images (a grid of digits, a drawing) and state nothing the prose reads off
+are listed as decorative, with the reason. A new figure in a lesson fails `test_every_lesson_figure_is_listed` until
+it is listed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+LESSONS = {p.name[:2]: p for p in sorted((Path(__file__).resolve().parent.parent / "lessons").glob("*.ipynb"))}
+
+
+def _code_cells(lesson: str) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(LESSONS[lesson].read_text())["cells"] if c["cell_type"] == "code"]
+
+
+def lesson_figure(lesson: str, call: str, **names):
+    """Draw the figure of ``lesson`` that ``call`` (a plotting call copied from the lesson) draws, after checking
+    that the lesson still makes exactly that call."""
+    assert any(call in source for source in _code_cells(lesson)), f"lesson {lesson} no longer calls {call}"
+    return eval(call, {"math": math, "np": np, **names})
+
+
+def _slope(x, y) -> float:
+    return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
+
+
+# --------------------------------------------------------------------------------------------- lesson 00
+def test_00_budget_rises_half_as_steeply_as_the_diameter_and_linf_is_flat():
+    # "For every finite p the solid line (budget) rises with a slope half as steep as the dashed line (diameter):
+    # 1/max(p,1) against 2/max(p,1) ... the ratio falls like n^(-1/max(p,1)). For p = inf both lines are flat at 1"
+    # catches: the budget drawn as c n for every p, the diameter as N^(1/p) for p < 1, the ratio inverted
+    from perturbkit.plotting.budgets import plot_budget_and_diameter
+
+    call = "plot_budget_and_diameter(ns=(4, 8, 16, 32, 64, 128, 256, 512), ps=(0, 1, 2, 4, math.inf))"
+    fig = lesson_figure("00", call, plot_budget_and_diameter=plot_budget_and_diameter)
+    left, right = fig.axes
+    ps = (0, 1, 2, 4, math.inf)
+    diameters, budgets, ratios = left.lines[0::2], left.lines[1::2], right.lines
+    assert len(diameters) == len(budgets) == len(ratios) == len(ps)
+    for p, d, b, r in zip(ps, diameters, budgets, ratios):
+        assert d.get_linestyle() == "--" and b.get_linestyle() == "-"
+        if p == math.inf:
+            assert np.all(d.get_ydata() == 1) and np.all(b.get_ydata() == 1) and np.all(r.get_ydata() == 1)
+            continue
+        k = max(p, 1)
+        assert _slope(*d.get_data()) == pytest.approx(2 / k, abs=1e-9)
+        assert _slope(*b.get_data()) == pytest.approx(1 / k, abs=1e-9)
+        assert _slope(*r.get_data()) == pytest.approx(-1 / k, abs=1e-9)
+
+
+# --------------------------------------------------------------------------------------------- lesson 01
+def test_01_unit_balls_star_for_p_below_1_and_square_for_linf():
+    # "for p < 1 the ball is a star that hugs the axes (sparse changes are cheap), for p = inf a square"
+    # catches: p < 1 drawn as a convex ball (the size of a p < 1 change computed as an l1 or l2 norm), l-inf drawn
+    # as the l1 diamond
+    from perturbkit.plotting.norms import plot_unit_balls
+
+    fig = lesson_figure("01", "plot_unit_balls((0.5, 1, 2, math.inf))", plot_unit_balls=plot_unit_balls)
+
+    def inside(ax, point):
+        return any(path.contains_point(point) for path in ax.collections[0].get_paths())
+
+    star, diamond, disc, square = fig.axes
+    axis_points, diagonal = [(0.95, 0), (0, -0.95), (-0.95, 0), (0, 0.95)], [(a, a) for a in (0.2, 0.3, 0.45, 0.55,
+                                                                                              0.69, 0.73, 0.95)]
+    for ax in fig.axes:
+        assert all(inside(ax, pt) for pt in axis_points) and not inside(ax, (1.05, 0))
+    # the diagonal reaches 1/4 (p = 1/2), 1/2 (p = 1), 1/sqrt(2) (p = 2) and 1 (p = inf)
+    assert [inside(star, pt) for pt in diagonal] == [True] + [False] * 6
+    assert [inside(diamond, pt) for pt in diagonal] == [True] * 3 + [False] * 4
+    assert [inside(disc, pt) for pt in diagonal] == [True] * 5 + [False] * 2
+    assert all(inside(square, pt) for pt in diagonal) and inside(square, (-0.95, 0.95))

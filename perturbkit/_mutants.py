@@ -118,13 +118,17 @@ def _anchor(node, lines: list[str]):
     return index, indent
 
 
-def patch(module: str, src: str, mutants: list[Mutant], apply: bool) -> tuple[str, dict[str, str]]:
+def patch(module: str, src: str, mutants: list[Mutant], apply: bool,
+          skip_stale: bool = False) -> tuple[str, dict[str, str]]:
     """The source of ``module`` with the mutants' patches (when ``apply``) and a reach line in each function that
     holds one; and each mutant's reach key ("perturbkit.norms:size", or "perturbkit.norms:<module>" for a patch
-    outside every function)."""
+    outside every function). A mutant whose old text is not there exactly once raises ValueError, or is left out
+    with ``skip_stale`` (the trace: the runner reports such a mutant as stale)."""
     spots = {}  # mutant name -> offset of its text in the final source
     for m in mutants:
         n = src.count(m.old)
+        if n != 1 and skip_stale:
+            continue
         if n != 1:
             raise ValueError(f"mutant {m.name!r}: its old text occurs {n} times in {module} (must be once; the "
                              f"module changed?): {m.old!r}")
@@ -194,7 +198,7 @@ class _Loader(importlib.machinery.SourceFileLoader):
 
     def get_code(self, fullname):  # never the cached bytecode: always the patched source
         src = self.get_data(self.path).decode("utf-8")
-        new, self.keys = patch(fullname, src, self.mutants, self.apply)
+        new, self.keys = patch(fullname, src, self.mutants, self.apply, skip_stale=not self.apply)
         return compile(new, self.path, "exec", dont_inherit=True)
 
     def exec_module(self, module):

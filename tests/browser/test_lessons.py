@@ -3,8 +3,10 @@
 One test per lesson, on a copy stripped of outputs (the lessons are never modified): Run All must leave no error
 output, no browser console error and no cell unexecuted; every widget the run produced must be drawn; the first
 control of each widget (slider, dropdown, button, text box ...) is operated and the output it drives must change,
-without an error. A screenshot of each lesson goes to artifacts/browser/. The checker checks itself on small
-notebooks: one with working widgets must pass, and each deliberately broken one is a strict expected failure.
+without an error. Every question of a lesson's self-check quiz is answered wrongly, then rightly, and must say so
+("Not quite." then "Correct.", each with the explanation of the choice clicked). A screenshot of each lesson goes to
+artifacts/browser/. The checker checks itself on small notebooks: one with working widgets must pass, and each
+deliberately broken one is a strict expected failure.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import string
 from pathlib import Path
 
 import nbformat
@@ -68,6 +71,14 @@ BROKEN = {
                          ("view_module_version", "1.0.0"), ("model_name", "GhostModel"),
                          ("model_module", "no-such-widget-module"), ("model_module_version", "1.0.0")])
                      + "Ghost()", ["not rendered"]),
+    # a quiz whose widget shows the opposite verdict (the quiz check reads the lesson number from the file name)
+    "03_quiz_verdicts_swapped": ("import perturbkit.widgets.quiz as wq\n"
+                                 "from perturbkit.exercises.quiz import feedback\n"
+                                 "def swapped(q, i):\n    text = feedback(q, i)\n"
+                                 "    a, b = ('Correct.', 'Not quite.') if text.startswith('Correct.') "
+                                 "else ('Not quite.', 'Correct.')\n"
+                                 "    return text.replace(a, b, 1)\n"
+                                 "wq.feedback = swapped\nwq.quiz('03')", ["question 1: choice", "'Not quite.'"]),
     "console_error": ("from IPython.display import Javascript\n"
                       "Javascript(\"console.error('deliberate console error')\")", ["console error", "deliberate"]),
 }
@@ -175,19 +186,54 @@ def operate(page: Page, path: str, view: dict, change_timeout: float) -> list[st
     return [f"{where}: error in its output: {e}" for e in page.evaluate("k => pk.snapshot(k)", k)["errors"]]
 
 
-def answer_quiz(page: Page, view: dict, change_timeout: float) -> list[str]:
-    """Pick a choice in every question of a self-check quiz; every question must then show its feedback."""
+# The feedback a question of a quiz shows (whitespace removed): the HTML panel of the LiveView that holds the
+# question's toggle buttons (perturbkit.widgets.quiz: one LiveView per question).
+QUIZ_FEEDBACK = """([k, i]) => {
+  const view = document.querySelector(`[data-pk-view="${k}"]`);
+  const group = view && view.querySelectorAll('.widget-toggle-buttons')[i];
+  const panel = group && group.closest('.widget-vbox') && group.closest('.widget-vbox').querySelector('.widget-html');
+  return panel ? panel.innerText.replace(/\\s+/g, '') : null;
+}"""
+
+
+def answer_quiz(page: Page, view: dict, change_timeout: float, lesson: str) -> list[str]:
+    """Answer every question of lesson ``lesson``'s self-check quiz twice, as a student who first errs: a wrong
+    choice must show "Not quite." and that choice's explanation, then the right choice "Correct." and its own.
+    The right and wrong choices come from ``perturbkit.exercises.quiz_questions``, the expected text from
+    ``perturbkit.exercises.feedback``; the page must show them under the question, after clicking its lettered
+    button."""
+    from perturbkit.exercises import feedback, quiz_questions
+
+    questions = quiz_questions(lesson)
     groups = page.locator(f'[data-pk-view="{view["k"]}"] .widget-toggle-buttons')
-    n = groups.count()
-    for i in range(n):
-        groups.nth(i).locator("button").last.click()
-    shown = ("([k, n]) => (document.querySelector(`[data-pk-view=\"${k}\"]`).innerText"
-             ".match(/^(Correct|Not quite)\\. /gm) || []).length >= n")
-    try:
-        page.wait_for_function(shown, arg=[view["k"], n], polling=250, timeout=change_timeout * 1000)
-    except PlaywrightTimeout:
-        return [f"quiz in cell {view['cell']}: not every one of its {n} questions showed feedback"]
-    return [] if n >= 3 else [f"quiz in cell {view['cell']}: {n} questions, want 3-5"]
+    n, where = groups.count(), f"quiz in cell {view['cell']}"
+    if n != len(questions):
+        return [f"{where}: {n} questions in the page but {len(questions)} in quiz_questions({lesson!r})"]
+    problems = [] if n >= 3 else [f"{where}: {n} questions, want 3-5"]
+    for i, q in enumerate(questions):
+        right = next(j for j, c in enumerate(q.choices) if c.correct)
+        wrong = next(j for j, c in enumerate(q.choices) if not c.correct)
+        for pick, verdict in ((wrong, "Not quite."), (right, "Correct.")):
+            button = groups.nth(i).locator("button").nth(pick)
+            letter = string.ascii_uppercase[pick]
+            if button.inner_text().strip() != letter:
+                problems.append(f"{where}, question {i + 1}: button {pick + 1} reads "
+                                f"{button.inner_text().strip()!r}, want {letter!r}")
+                break
+            button.scroll_into_view_if_needed()
+            button.click()
+            text = feedback(q, pick)
+            assert text.startswith(verdict + " "), text  # the quiz data say which choice is right
+            want = "".join(text.split())
+            try:
+                page.wait_for_function(f"([k, i, want]) => ({QUIZ_FEEDBACK})([k, i]) === want",
+                                       arg=[view["k"], i, want], polling=250, timeout=change_timeout * 1000)
+            except PlaywrightTimeout:
+                shown = page.evaluate(QUIZ_FEEDBACK, [view["k"], i])
+                problems.append(f"{where}, question {i + 1}: choice {letter} should show {verdict!r} with its "
+                                f"explanation within {change_timeout} s; the page shows {shown!r}")
+                break
+    return problems
 
 
 def check(page: Page, lab, path: str, change_timeout: float = CHANGE_TIMEOUT) -> list[str]:
@@ -226,7 +272,7 @@ def check(page: Page, lab, path: str, change_timeout: float = CHANGE_TIMEOUT) ->
             if view["rendered"]:
                 problems += operate(page, path, view, change_timeout)
                 if view["text"].startswith("Self-check"):
-                    problems += answer_quiz(page, view, change_timeout)
+                    problems += answer_quiz(page, view, change_timeout, Path(path).stem[:2])
     finally:
         if page.locator('[data-pk-view="0"]').count():
             page.locator('[data-pk-view="0"]').scroll_into_view_if_needed(timeout=2000)

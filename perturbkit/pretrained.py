@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -151,16 +151,24 @@ def dataset(name: str, device=None) -> tuple[tuple[torch.Tensor, torch.Tensor], 
     return (xtr, ytr), (xte, yte)
 
 
-def train_recipe(name: str, device=None, progress: bool = False) -> nn.Module:
+def train_recipe(name: str, device=None, progress: bool = False, **changes) -> nn.Module:
     """Train network ``name`` from scratch by its recipe on ``device`` (default CPU); returns it in eval mode.
 
     Seeded throughout, so the same machine, torch version and thread count give the same weights (the shipped
     files were made with ``torch.set_num_threads(TRAINING_THREADS)`` on a CPU). ``start_from`` recipes retrain
-    their starting network first.
+    their starting network first, by its own recipe.
+
+    ``changes`` replace fields of the recipe's training, e.g. ``train_recipe("digits_mlp", epochs=5)`` or
+    ``lr=2e-4``: a deliberately wrong recipe, which the tests use to show that the retraining check catches it.
+    Only ``epochs``, ``lr``, ``batch_size`` and ``seed`` can be changed (the data and the network stay the recipe's).
     """
     from .robust_training import fgsm_rs_train  # imports the attacks; only needed here
 
     r = recipe(name)
+    wrong = set(changes) - {"epochs", "lr", "batch_size", "seed"}
+    if wrong:
+        raise ValueError(f"only epochs, lr, batch_size and seed of a recipe can be changed, got {sorted(wrong)}")
+    r = replace(r, **changes)
     device = torch.device(device or "cpu")
     model = train_recipe(r.start_from, device) if r.start_from else build(name).to(device)
     train_data, _ = dataset(name, device=device)
@@ -176,6 +184,20 @@ def evaluate(model: nn.Module, name: str) -> float:
     """Accuracy in [0, 1] of ``model`` on ``name``'s evaluation set (see :func:`dataset`), on the model's device."""
     _, (x, y) = dataset(name, device=model_device(model))
     return accuracy(model, x, y)
+
+
+@torch.no_grad()
+def training_loss(model: nn.Module, name: str, batch_size: int = 1024) -> float:
+    """Mean cross-entropy of ``model`` (in eval mode) on ``name``'s training images, on the model's device.
+
+    A fingerprint of how far training went: half the epochs or a learning rate ten times too small leave it several
+    times larger, while another float path changes it much less (tests/test_pretrained.py has the measurements).
+    """
+    (x, y), _ = dataset(name, device=model_device(model))
+    model.eval()
+    total = sum(float(nn.functional.cross_entropy(model(x[s:s + batch_size]), y[s:s + batch_size], reduction="sum"))
+                for s in range(0, x.shape[0], batch_size))
+    return total / x.shape[0]
 
 
 def sha256_file(path) -> str:
@@ -237,4 +259,5 @@ def load(name: str, device=None, root=None) -> nn.Module:
 
 
 __all__ = ["MODELS_DIR", "RECIPES", "Recipe", "TRAINING_THREADS", "build", "dataset", "evaluate", "info", "load",
-           "manifest", "names", "rebuild_command", "recipe", "sha256_file", "stored_accuracy", "train_recipe"]
+           "manifest", "names", "rebuild_command", "recipe", "sha256_file", "stored_accuracy", "train_recipe",
+           "training_loss"]

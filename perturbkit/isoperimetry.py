@@ -50,6 +50,8 @@ def simplicial_order(space: ImageSpace) -> torch.Tensor:
     decreasing index.
     """
     space = _binary(space)
+    # the index, the digits and their quotient (two int64 per entry), the weight, the sort key and the sort's output
+    check_space_memory(space, 16 * space.num_entries + 64, "cpu", f"the simplicial order of {space!r}")
     idx = torch.arange(space.size)
     weight = space.digits(idx).reshape(space.size, -1).sum(dim=1)
     # sort by (weight, -index); both fit in int64 exactly
@@ -60,8 +62,9 @@ def simplicial_segment(space: ImageSpace, size: int) -> torch.Tensor:
     """The first ``size`` images of the simplicial order, as a bool mask in index order (Harper's extremal set)."""
     space = _binary(space)
     size = check_int("size", size, minimum=0, maximum=space.size)
+    order = simplicial_order(space)  # refuses a space too large for memory before anything is allocated
     m = torch.zeros(space.size, dtype=torch.bool)
-    m[simplicial_order(space)[:size]] = True
+    m[order[:size]] = True
     return m
 
 
@@ -135,12 +138,30 @@ def bit_cube(space: ImageSpace) -> ImageSpace:
 def bit_distance(i, j) -> torch.Tensor:
     """The Hamming distance between the bit strings of images i and j (int64 tensors of indices, any shape): the
     number of 1 bits of i XOR j."""
-    x = torch.bitwise_xor(torch.as_tensor(i, dtype=torch.int64), torch.as_tensor(j, dtype=torch.int64))
+    x = torch.bitwise_xor(_indices("i", i), _indices("j", j))
     count = torch.zeros_like(x)
     while bool((x != 0).any()):  # one bit per round: ends after at most 63 rounds
         count += x & 1
         x = x >> 1
     return count
+
+
+def _indices(name: str, value) -> torch.Tensor:
+    """``value`` as an int64 tensor of image indices (>= 0), or a clear error (floats are not truncated)."""
+    if value is None or isinstance(value, (str, bytes, bool)):
+        raise TypeError(f"{name} must be image indices (integers >= 0), got {value!r:.60} ({type(value).__name__})")
+    try:
+        t = torch.as_tensor(value)
+    except (TypeError, ValueError, RuntimeError, OverflowError) as e:
+        raise TypeError(f"{name} must be image indices (integers >= 0), got {value!r:.60}") from e
+    if t.device.type == "meta":
+        raise ValueError(f"{name} is a tensor on the meta device, which holds no values")
+    if t.dtype.is_floating_point or t.is_complex() or t.dtype == torch.bool:
+        raise TypeError(f"{name} must be image indices (integers >= 0), got dtype {t.dtype}")
+    t = t.to(torch.int64)
+    if t.numel() and int(t.min()) < 0:
+        raise ValueError(f"{name} must be image indices (integers >= 0), got {int(t.min())}")
+    return t
 
 
 def orders(space: ImageSpace) -> list[str]:
@@ -208,11 +229,14 @@ def best_segment_class(space: ImageSpace, t: int, kind: str = "bit simplicial") 
     whole-space min/max passes, exact integers, on the CPU.
     """
     t = check_int("t", t, minimum=0)
-    order = image_order(space, kind)
-    check_space_memory(space, 8 * 6, "cpu", f"best_segment_class on {space!r}")
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
+    # the size first: ordering a larger space would already cost more than the limit protects against
     if space.size > 2**26:
         raise ValueError(f"space must hold at most 2**26 images (every one is visited about 4 t N times), got "
                          f"{space!r} with {space.size}")
+    order = image_order(space, kind)
+    check_space_memory(space, 8 * 6, "cpu", f"best_segment_class on {space!r}")
     rank = torch.empty(space.size, dtype=torch.int32)   # ranks < 2**31: the space holds at most 2**26 images here
     rank[order] = torch.arange(space.size, dtype=torch.int32)
     m = _spread(rank, space, t, largest=False)

@@ -90,3 +90,87 @@ def test_l1_random_start_is_uniform_on_directions_and_inside_the_ball():
     largest = (d.abs() / norm[:, None]).amax(dim=1).mean()
     harmonic = sum(1 / k for k in range(1, 17)) / 16
     assert float(largest) == pytest.approx(harmonic, abs=0.01)  # catches: dividing by the exponentials
+
+
+def test_best_segment_class_refuses_a_large_space_before_ordering_it():
+    # 2^27 images, one more bit than allowed: refused at once (ordering them by level sum would need 33 GB first)
+    with pytest.raises(ValueError, match=r"space must hold at most 2\*\*26 images"):
+        isoperimetry.best_segment_class(ImageSpace(1, levels=2, channels=27), 1, "level sum")
+    with pytest.raises(ValueError, match=r"space must hold at most 2\*\*26 images"):
+        isoperimetry.best_segment_class(ImageSpace(1, levels=3, channels=17), 1, "level sum")  # 3^17 < 2^27
+    with pytest.raises(TypeError, match="space must be a perturbkit.spaces.ImageSpace"):
+        isoperimetry.best_segment_class(4, 1)
+
+
+def test_to_digits_absorbs_float_noise_up_to_a_ten_thousandth_of_a_step():
+    S = ImageSpace(2)
+    assert S.to_digits(torch.full((1, 1, 2, 2), 1e-4)).tolist() == [[[[0, 0], [0, 0]]]]
+    with pytest.raises(ValueError, match="off the 2-level lattice"):
+        S.to_digits(torch.full((1, 1, 2, 2), 2e-4))
+
+
+def test_minimal_keeps_the_images_dtype():
+    x = ImageSpace(3, levels=4).sample(6, generator=torch.Generator().manual_seed(0))
+    for levels in (None, 4):
+        for p in (0.0, 1.0, 2.0, math.inf):
+            new, sizes = sum_classifier.minimal(x, p, levels=levels)
+            assert new.dtype == sizes.dtype == torch.float32 and new.shape == x.shape
+            new64, _ = sum_classifier.minimal(x.double(), p, levels=levels)
+            assert new64.dtype == torch.float64
+
+
+def _linear_pair():
+    """Two classes split by the hyperplane w.x = 10 (w = 8 on the first entry, 1 elsewhere) and five images near
+    the middle of the cube: the exact minimal perturbations are |w.x - 10| / |w|_q with q the dual norm of p."""
+    w = torch.ones(16)
+    w[0] = 8.0
+    lin = torch.nn.Linear(16, 2)
+    with torch.no_grad():
+        lin.weight[:] = torch.stack([w, -w]) / 2
+        lin.bias[:] = torch.tensor([-5.0, 5.0])
+    model = torch.nn.Sequential(torch.nn.Flatten(), lin)
+    x = torch.full((5, 1, 4, 4), 0.5) + 0.02 * torch.randn(5, 1, 4, 4, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        y = model(x).argmax(dim=1)
+    gap = (x.flatten(1) @ w - 10).abs()
+    return model, x, y, w, gap
+
+
+@pytest.mark.parametrize("p, dual", [(math.inf, 1.0), (2.0, 2.0)])
+def test_minimal_perturbation_is_exact_on_a_hyperplane_in_few_steps(p, dual):
+    # l_inf takes sign steps: 5 of them reach the exact |gap| / |w|_1 within 1% (l2-normalised steps, which suit
+    # l2, need far more); the final iterate counts as found
+    model, x, y, w, gap = _linear_pair()
+    exact = gap / torch.linalg.vector_norm(w, ord=dual)
+    r = attacks.minimal_perturbation(model, x, y, p=p, steps=5)
+    assert bool(r.success.all())
+    ratio = r.sizes / exact
+    assert bool((ratio >= 1 - 1e-4).all()) and bool((ratio <= 1.01).all()), ratio
+
+
+def test_curve_budgets_have_the_sizes_dtype():
+    model, x, y, _, _ = _linear_pair()
+    model = model.double()
+    r = attacks.pgd(model, x.double(), y, p=math.inf, eps=[0.0, 0.05], steps=2)
+    assert r.eps.dtype == r.sizes.dtype == torch.float64 and r.eps.tolist() == [0.0, 0.05]
+
+
+def test_private_pgd_stops_early_by_default():
+    from perturbkit.attacks.gradient import _pgd
+
+    model, x, y, _, _ = _linear_pair()
+    for p, eps in ((math.inf, 0.3), (2.0, 1.0)):
+        stop = attacks.pgd(model, x, y, p=p, eps=eps, steps=10, early_stop=True).adversarial
+        full = attacks.pgd(model, x, y, p=p, eps=eps, steps=10, early_stop=False).adversarial
+        assert not torch.equal(stop, full)            # the two loops differ here
+        assert torch.equal(_pgd(model, x, y, p, eps, 10), stop)
+
+
+def test_make_generator_names_the_seed():
+    from perturbkit.attacks._common import make_generator
+
+    with pytest.raises(ValueError, match=r"^seed must be an integer >= 0, got -1"):
+        make_generator(-1, "cpu")
+    assert make_generator(None, "cpu") is None
+    g = make_generator(3, "cpu")
+    assert torch.equal(torch.rand(4, generator=g), torch.rand(4, generator=torch.Generator().manual_seed(3)))

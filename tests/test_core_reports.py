@@ -17,10 +17,11 @@ def harper_t(M: int, share: float) -> int:
     """The smallest t with beta_M(t) <= share, from exact integers: beta_M(t) = V(s* - t + 1) / V(s*) (at most 1)
     for t <= s* = (M - 1) // 2 and 0 beyond, V(s) = sum_{i <= s} C(M, i)."""
     s = (M - 1) // 2
-    V, total = [], 0
+    V, total, term = [], 0, 1
     for i in range(s + 2):
-        total += math.comb(M, i)
+        total += term  # term = C(M, i)
         V.append(total)
+        term = term * (M - i) // (i + 1)
     for t in range(s + 2):
         if t > s or min(Fraction(1), Fraction(V[s - t + 1], V[s])) <= Fraction(share):
             return t

@@ -16,10 +16,11 @@ _load_all()
 
 def _harper_t(M: int, share: Fraction) -> int:
     s = (M - 1) // 2
-    V, total = [], 0
+    V, total, term = [], 0, 1
     for i in range(s + 2):
-        total += math.comb(M, i)
+        total += term  # term = C(M, i)
         V.append(total)
+        term = term * (M - i) // (i + 1)
     return next(t for t in range(s + 2) if t > s or Fraction(V[s - t + 1], V[s]) <= share)
 
 

@@ -2,7 +2,6 @@
 binomial sums, and the house drawing's pixels from the straight strokes whose pixels are known by hand (one column
 or one row each) and the two pixels the door shares with the floor. Each typical mistake gets its own hint."""
 
-import math
 from fractions import Fraction
 
 import pytest

@@ -81,3 +81,48 @@ def test_01_unit_balls_star_for_p_below_1_and_square_for_linf():
     assert [inside(diamond, pt) for pt in diagonal] == [True] * 3 + [False] * 4
     assert [inside(disc, pt) for pt in diagonal] == [True] * 5 + [False] * 2
     assert all(inside(square, pt) for pt in diagonal) and inside(square, (-0.95, 0.95))
+
+
+# --------------------------------------------------------------------------------------------- lesson 03
+def test_03_hamming_graph_of_2x2_images_in_layers_with_one_pixel_edges():
+    # "We draw them in layers by their number of white pixels; each image is joined to the 4 images that differ
+    # from it in exactly one pixel: this is Q_4." catches: edges between images two changes apart, a wrong layer
+    from perturbkit.plotting.hamming import draw_hamming_graph
+    from perturbkit.spaces import ImageSpace
+
+    call = 'draw_hamming_graph(space2, glyphs=True, title="all 16 binary 2x2 images; edges: one pixel changed")'
+    fig = lesson_figure("03", call, draw_hamming_graph=draw_hamming_graph, space2=ImageSpace(2))
+    ax = fig.axes[0]
+    glyphs = {(round((im.get_extent()[0] + im.get_extent()[1]) / 2, 6), round((im.get_extent()[2] + im.get_extent()[3])
+                                                                              / 2, 6)): np.asarray(im.get_array())
+              for im in ax.images}
+    assert len(glyphs) == 16 and len({g.tobytes() for g in glyphs.values()}) == 16   # every image once
+    assert all(y == g.sum() for (_, y), g in glyphs.items())                         # layer = white pixels
+    segments = ax.collections[0].get_segments()
+    assert len(segments) == 16 * 4 // 2
+    degree = dict.fromkeys(glyphs, 0)
+    for seg in segments:
+        a, b = (tuple(np.round(pt, 6)) for pt in seg)
+        assert (glyphs[a] != glyphs[b]).sum() == 1                                   # one pixel changed
+        degree[a] += 1
+        degree[b] += 1
+    assert set(degree.values()) == {4}
+
+
+def test_03_04_core_argument_picture_core_only_in_the_body_and_grown_core_inside_the_class():
+    # "The arm and the small island of C are thinner than 2t: no point of them is more than t from the outside, so
+    # they add nothing to the core" and "everything within t of C(t) lies in C".
+    # catches: the core computed without the distance to the outside (the whole class), grown by 2t instead of t
+    from perturbkit.plotting.core_argument import core_argument_figure, example_class
+
+    fig = lesson_figure("03", "core_argument_figure(t=0.12)", core_argument_figure=core_argument_figure)
+    assert any("core_argument_figure(t=0.12)" in s for s in _code_cells("04"))
+    img = np.asarray(fig.axes[0].images[0].get_array())
+    inside = example_class(img.shape[0])
+    y, x = np.mgrid[0:img.shape[0], 0:img.shape[1]] / img.shape[0]
+    island = (x - 0.82) ** 2 + (y - 0.78) ** 2 <= 0.09**2
+    arm = inside & (x > 0.75)
+    core, grown = img == 3, img >= 2
+    assert core.any() and not (core & (island | arm)).any()
+    assert not (grown & ~inside).any() and (inside & ~grown).any()      # the grown core fills C only in part
+    assert ((img >= 1) == inside).all()

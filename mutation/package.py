@@ -4,8 +4,9 @@
     .venv/bin/python mutation/package.py --sample 0       # every mutant (hours on 2 cores)
     .venv/bin/python mutation/package.py --resume NAME... # rerun these mutants in the existing scratch copy
 
-The run happens in a scratch copy (``build/mutation/package``: the package, the unit tests and mutation/setup.cfg as
-its setup.cfg), so mutmut's ``mutants/`` folder never lands in the working tree. mutmut first runs the selected tests
+The run happens in a scratch copy (``build/mutation/package``: the package and the unit tests of the last commit, or
+of the working tree with ``--worktree``, and mutation/setup.cfg as its setup.cfg), so mutmut's ``mutants/`` folder
+never lands in the working tree. mutmut first runs the selected tests
 once and records which test calls which function; each mutant is then tested by the tests that call its function
 only (stopping at the first failure), in a worker forked from a server that has imported the tests.
 
@@ -66,16 +67,28 @@ def module_of(name: str) -> str:
     raise ValueError(f"{name} is in none of the core modules")
 
 
-def prepare(work: Path) -> None:
-    """A fresh scratch copy: the package, the unit tests, pyproject.toml and the mutmut configuration."""
+def prepare(work: Path, worktree: bool) -> str:
+    """A fresh scratch copy of the package, the unit tests, pyproject.toml and the mutmut configuration: of the
+    last commit (default), or of the working tree as it is (``worktree``). Returns what was copied."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.so")
-    shutil.copytree(ROOT / "perturbkit", work / "perturbkit", ignore=ignore)
-    shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__", "browser"))
-    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    if worktree:
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.so")
+        shutil.copytree(ROOT / "perturbkit", work / "perturbkit", ignore=ignore)
+        shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__", "browser"))
+        shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+        source = "the working tree"
+    else:
+        archive = subprocess.run(["git", "archive", "HEAD", "perturbkit", "tests", "pyproject.toml"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+        shutil.rmtree(work / "tests" / "browser", ignore_errors=True)
+        source = "commit " + subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                            text=True, check=True).stdout.strip()
     shutil.copy2(HERE / "setup.cfg", work / "setup.cfg")
+    (work / "SOURCE").write_text(source + "\n")
+    return source
 
 
 def mutmut(work: Path, *args: str, log=None) -> subprocess.CompletedProcess:
@@ -155,7 +168,8 @@ def report(work: Path, chosen: list[str], args, seconds: float) -> dict:
             if k != "score":
                 tot[k] += v
     tot = dict(tot, score=tot["detected"] / max(1, tot["sampled"] - tot["equivalent"]))
-    return {"date": _dt.date.today().isoformat(), "tool": f"mutmut {metadata.version('mutmut')}",
+    source = (work / "SOURCE").read_text().strip() if (work / "SOURCE").exists() else "the working tree"
+    return {"date": _dt.date.today().isoformat(), "tool": f"mutmut {metadata.version('mutmut')}", "source": source,
             "command": " ".join(["mutation/package.py"] + sys.argv[1:]), "seed": args.seed,
             "sample_per_module": args.sample, "seconds": round(seconds), "modules": scores, "total": tot,
             "mutants": rows}
@@ -163,7 +177,8 @@ def report(work: Path, chosen: list[str], args, seconds: float) -> dict:
 
 def write_markdown(res: dict, path: Path) -> None:
     lines = [f"# Package mutation run ({res['date']})", "",
-             f"Tool: {res['tool']}. Command: `{res['command']}` ({res['seconds']} s of wall time). "
+             f"Tool: {res['tool']}. Sources: {res['source']}. Command: `{res['command']}` ({res['seconds']} s of "
+             "wall time). "
              + (f"Sample: {res['sample_per_module']} mutants per core module, seed {res['seed']} (see package.py)."
                 if res["sample_per_module"] > 0 else "Every mutant of the core modules."), "",
              "Score = detected / (sampled - equivalent); detected = killed + timeout + segfault.", "",
@@ -192,11 +207,12 @@ def main() -> int:
     ap.add_argument("--resume", nargs="*", metavar="NAME",
                     help="keep the scratch copy and rerun only these mutants (none: only re-write the report)")
     ap.add_argument("--out", type=Path, default=HERE, help="where the results go")
+    ap.add_argument("--worktree", action="store_true", help="mutate the working tree instead of the last commit")
     args = ap.parse_args()
     work = args.workdir.resolve()
     start = time.time()
     if args.resume is None:
-        prepare(work)
+        prepare(work, args.worktree)
     chosen = sample(all_mutants(work), args.sample, args.seed)
     run = chosen if args.resume is None else args.resume
     if run:

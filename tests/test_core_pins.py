@@ -38,6 +38,9 @@ def test_bounds_at_an_infinite_radius():
 def test_smallest_neighbourhoods_are_integers():
     best = isoperimetry.smallest_neighbourhoods(2)
     assert best.dtype == np.int64 and best.tolist() == [0, 3, 4, 4, 4]
+    # H(2, 3): one image and the 2 * 2 images one change away; the whole space grows into itself
+    three = isoperimetry.smallest_neighbourhoods(2, levels=3)
+    assert three[:2].tolist() == [0, 5] and three[9] == 9 and len(three) == 10
 
 
 def test_fgsm_with_levels_stays_on_the_lattice():

@@ -307,6 +307,9 @@ def test_messages_name_the_value_and_the_rest_of_the_story():
         attacks.fgsm(M, X, Y, p=2, eps=np.array([0.1, 0.1, 0.1]))
     assert str(info.value).endswith("got 3; for a robust-accuracy curve pass the budgets as a list")
     with pytest.raises(ValueError) as info:
+        guarantees.radii_for_share(2, share=0)
+    assert str(info.value).endswith("so no number of changed entries caps it at 0")
+    with pytest.raises(ValueError) as info:
         attacks.sparse_attack(M, X, Y, eps=1, p=2)
     assert str(info.value).endswith("got 2; for p >= 1 use pgd or minimal_perturbation")
 

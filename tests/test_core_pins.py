@@ -177,3 +177,14 @@ def test_make_generator_names_the_seed():
     assert make_generator(None, "cpu") is None
     g = make_generator(3, "cpu")
     assert torch.equal(torch.rand(4, generator=g), torch.rand(4, generator=torch.Generator().manual_seed(3)))
+
+
+def test_l0_projection_breaks_ties_by_position():
+    from perturbkit import norms
+
+    d = torch.ones(2, 300)
+    d[1, ::2] = -2.0                                   # row 1: 150 entries of size 2, then ties of size 1
+    out = norms.project(d, 0, 160)
+    assert torch.equal(out[0, :160], d[0, :160]) and not bool(out[0, 160:].any())   # the first 160 of 300 ties
+    # row 1: every entry of size 2, then the first 10 of the ties of size 1 (positions 1, 3, ..., 19)
+    assert bool((out[1, ::2] == -2).all()) and bool((out[1, 1:21:2] == 1).all()) and not bool(out[1, 21::2].any())

@@ -37,29 +37,29 @@ Test accuracy minus the stored accuracy (ACC_TOL: the tolerance; '-': not measur
     mnist_cnn_standard     +0.000 -0.002 -0.002 +0.001 +0.005 +0.002    0.010    -0.047   -0.165
     binary_mnist_cnn       -0.001 -0.001 -0.001 -0.001 -0.005 -0.003    0.010    -0.037   -0.158
     binary_mnist_mlp       +0.000 +0.000 +0.000 +0.000 -0.008 +0.012    0.020    -0.768   -0.134
-    mnist_cnn_fgsm_rs      +0.003 +0.000 +0.003 +0.003 +0.002      -    0.010    -0.006   -0.022
-    mnist_cnn_standard_22  +0.000 +0.006 +0.001      - +0.006      -    0.010    -0.003   -0.004
+    mnist_cnn_fgsm_rs      +0.003 +0.000 +0.003 +0.003 +0.002 +0.002    0.010    -0.006   -0.022
+    mnist_cnn_standard_22  +0.000 +0.006 +0.001 +0.001 +0.006 +0.005    0.010    -0.003   -0.004
 
 (*) and -0.022 at 2 threads on another machine (reported in an issue).
 
 Training loss of the retrained network divided by the shipped network's (LOSS_FACTOR: the tolerance):
 
     network                 1 thr  2 thr  4 thr   ATen  seed1  seed2   FACTOR  half ep.  lr / 10
-    digits_cnn               0.98   0.96   0.98      -   1.22   1.49     2.25      5.25    23.59
-    digits_mlp               1.00   1.00   1.00      -   1.11   1.10     1.70      3.18    11.42
-    mnist_cnn                0.99   0.99   0.99      -   0.71   0.79     2.15      2.53     3.89
-    digits_0v1_mlp_5x5       1.00   1.00   1.00      -   1.00   1.01     1.55      1.42     1.67
-    digits_0v1_mlp_6x6       1.00   1.00   1.00      -   0.99   1.00     1.55      1.71     2.08
-    scaling_cnn_8            1.00   1.00   1.00      -   0.90   0.96     1.70      2.89    12.48
-    scaling_cnn_16           0.95   0.99   0.99      -   0.70   0.68     2.20      3.67    16.31
-    scaling_cnn_32           1.06   1.00   1.92      -   2.98   1.65     4.50      7.71    22.46
-    scaling_cnn_64           0.99   2.74  14.41      -  67.49   1.29     1.55     14.08   125.34
-    mnist_cnn_small          0.99   0.99   0.99      -   1.16   0.76     2.00      2.46     5.68
-    mnist_cnn_standard       1.00   1.03   1.03      -   1.05   1.14     1.75      1.97     6.03
-    binary_mnist_cnn         1.00   1.00   1.00      -   1.15   1.16     1.75      1.90     5.25
-    binary_mnist_mlp         1.00   1.00   1.00      -   0.98   0.98     1.55      6.31     4.44
-    mnist_cnn_fgsm_rs        0.98      -   1.12      -   0.86      -     1.80      2.12     4.55
-    mnist_cnn_standard_22    1.00   1.00   0.96      -   0.89      -     1.70     33.98   176.33
+    digits_cnn               0.98   0.96   0.98   0.96   1.22   1.49     2.25      5.25    23.59
+    digits_mlp               1.00   1.00   1.00   1.00   1.11   1.10     1.70      3.18    11.42
+    mnist_cnn                0.99   0.99   0.99   1.01   0.71   0.79     2.15      2.53     3.89
+    digits_0v1_mlp_5x5       1.00   1.00   1.00   1.00   1.00   1.01     1.55      1.42     1.67
+    digits_0v1_mlp_6x6       1.00   1.00   1.00   1.00   0.99   1.00     1.55      1.71     2.08
+    scaling_cnn_8            1.00   1.00   1.00   1.00   0.90   0.96     1.70      2.89    12.48
+    scaling_cnn_16           0.95   0.99   0.99   0.98   0.70   0.68     2.20      3.67    16.31
+    scaling_cnn_32           1.06   1.00   1.92   0.90   2.98   1.65     4.50      7.71    22.46
+    scaling_cnn_64           0.99   2.74  14.41  13.61  67.49   1.29     1.55     14.08   125.34
+    mnist_cnn_small          0.99   0.99   0.99   0.99   1.16   0.76     2.00      2.46     5.68
+    mnist_cnn_standard       1.00   1.03   1.03   0.99   1.05   1.14     1.75      1.97     6.03
+    binary_mnist_cnn         1.00   1.00   1.00   1.00   1.15   1.16     1.75      1.90     5.25
+    binary_mnist_mlp         1.00   1.00   1.00   1.00   0.98   0.98     1.55      6.31     4.44
+    mnist_cnn_fgsm_rs        0.98   0.98   1.12   1.13   0.86   1.03     1.80      2.12     4.55
+    mnist_cnn_standard_22    1.00   1.00   0.96   0.99   0.89   0.96     1.70     33.98   176.33
 
 Tolerances: ACC_TOL is 1.5 times the largest accuracy difference in its row (the float paths and the seeds), rounded
 up to 0.005 and at least 0.01; LOSS_FACTOR is 1.5 times the largest loss factor in its row (or its inverse), rounded
@@ -69,12 +69,14 @@ the learning rate" network (last columns) falls outside at least one tolerance; 
 networks that way every time, and every other network with half the epochs under `-m slow`.
 
 Pinned: scaling_cnn_64. Its training loss is about 5e-4, so the few training digits it gets almost wrong decide it:
-at 4 threads it came out 14.4 times the shipped one, exactly as far as with half the epochs (14.1), with the same
-test accuracy (0.969) and its weights as far from the shipped ones (relative distance 0.24 against 0.20). No
-tolerance holds across thread counts and still catches half the epochs, so this network is retrained at
-pretrained.TRAINING_THREADS (1) thread, the count it was trained with, whatever OMP_NUM_THREADS says; its tolerances
-come from the 1-thread paths only. Another CPU may still take it elsewhere at 1 thread: then this test fails without
-a bug, and the numbers above say why.
+at 4 threads it came out 14.4 times the shipped one and on ATen's default kernels 13.6 times, as far as with half the
+epochs (14.1), with the same test accuracy (0.969 at 4 threads and with half the epochs) and weights as far from the
+shipped ones (relative distance 0.24 on both paths, 0.20 with half the epochs). No tolerance holds across float
+paths and still catches half the epochs. So this network is retrained at pretrained.TRAINING_THREADS (1) thread, the
+count it was made with, whatever OMP_NUM_THREADS says, and its tolerances come from the 1-thread path of this
+machine's AVX512 kernels only, which reproduces the shipped network (loss factor 0.99). On a CPU whose kernels differ
+(ATen's default kernels stand for one) this one test can fail although nothing is wrong; loosening it would let half
+the epochs pass.
 """
 
 import contextlib

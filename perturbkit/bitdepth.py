@@ -30,7 +30,16 @@ from scipy.stats import norm
 from .attacks import minimal_perturbation
 from .bounds import cube_l2_bound, linf_bound
 from .census import label_space, robustness
-from .checks import check_data, check_device, check_int, check_labels, check_model, check_p, check_radii
+from .checks import (
+    check_data,
+    check_device,
+    check_int,
+    check_labels,
+    check_model,
+    check_p,
+    check_radii,
+    check_sequence,
+)
 from .data import quantize
 from .models import _predict
 from .spaces import ImageSpace
@@ -58,9 +67,10 @@ def census_by_levels(n: int, levels_list, classifier, p: float = 2.0, device=Non
     device = check_device(device)
     if not callable(classifier):
         raise TypeError(f"classifier must be a callable from images to labels, got {classifier!r}")
+    levels_list = check_sequence("levels_list", levels_list, lambda k, L: check_int(k, L, minimum=2))
     out = []
     for L in levels_list:
-        space = ImageSpace(n, check_int("levels", L, minimum=2))
+        space = ImageSpace(n, L)
         labels = label_space(classifier, space, device=device, progress=False)
         r = robustness(labels, space, p).double()
         r = r[torch.isfinite(r)]
@@ -73,6 +83,8 @@ def census_by_levels(n: int, levels_list, classifier, p: float = 2.0, device=Non
 
 def sum_by_levels(ns, levels_list, p: float, samples: int = 2000, seed: int = 0, device=None) -> dict:
     """Median exact d_p robustness of the sum classifier on random n-by-n images: {(n, L): median}."""
+    ns = check_sequence("ns", ns, lambda k, n: check_int(k, n, minimum=1))
+    levels_list = check_sequence("levels_list", levels_list, lambda k, L: check_int(k, L, minimum=2))
     return {(n, L): float(sum_robustness(n, p, levels=L, samples=samples, seed=seed, device=device).median())
             for n in ns for L in levels_list}
 
@@ -158,13 +170,14 @@ def quantised_model_robustness(model, x: torch.Tensor, y: torch.Tensor, levels_l
     quantised images) the smallest d_p perturbation that the lattice-aware attack finds (perturbed images stay on
     the L-level lattice). Medians are over the successful attacks."""
     images = check_int("images", images, minimum=1)
-    steps = check_int("steps", steps, minimum=0)
+    steps = check_int("steps", steps, minimum=1)  # no step finds no perturbation: every median would be inf
     p = check_p(p)
     check_data(x, y)
     check_labels("y", y, classes=check_model(model, x))
+    levels_list = check_sequence("levels_list", levels_list, lambda k, L: check_int(k, L, minimum=2))
     out = []
     for L in levels_list:
-        q = quantize(x, check_int("levels", L, minimum=2))
+        q = quantize(x, L)
         pred = _predict(model, q, 1024)
         right = pred == y
         xs, ys = q[right][:images], y[right][:images]

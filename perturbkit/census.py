@@ -27,7 +27,7 @@ import torch
 from tqdm.auto import tqdm
 
 from . import fused
-from .checks import available_bytes, check_bool, check_device, check_int, check_memory, check_p
+from .checks import available_bytes, check_bool, check_device, check_int, check_memory, check_p, check_tensor
 from .spaces import ImageSpace
 
 __all__ = ["label_space", "robustness", "robust_share", "RobustShare", "census_bytes", "bound_report"]
@@ -206,6 +206,8 @@ def _transform(g: torch.Tensor, L: int, N: int, plan: _Plan) -> None:
 
 def census_bytes(space: ImageSpace, p: float = 0) -> int:
     """Bytes of device memory a :func:`robustness` call on ``space`` in d_p needs on top of the labels."""
+    if not isinstance(space, ImageSpace):
+        raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     p = check_p(p)
     plan = _plan(p, space.levels, space.num_entries)
     item = torch.empty((), dtype=plan.dtype).element_size()
@@ -220,6 +222,7 @@ def _check_labels(labels, space: ImageSpace) -> torch.Tensor:
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     if not isinstance(labels, torch.Tensor):
         raise TypeError(f"labels must be a torch.Tensor (uint8, from label_space), got {type(labels).__name__}")
+    check_tensor("labels", labels)  # a tensor with values (not on the meta device)
     if labels.dtype != torch.uint8:
         raise TypeError(f"labels must have dtype torch.uint8 (as label_space returns), got {labels.dtype}")
     if labels.numel() != space.size:
@@ -240,6 +243,8 @@ def robustness(labels: torch.Tensor, space: ImageSpace, p: float = 0) -> torch.T
     if not isinstance(space, ImageSpace):
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     L, N = space.levels, space.num_entries
+    if isinstance(labels, torch.Tensor):
+        check_tensor("labels", labels)  # a tensor with values (not on the meta device)
     device = labels.device if isinstance(labels, torch.Tensor) else torch.device("cpu")
     plan = _plan(p, L, N)
     _check_memory(census_bytes(space, p), device, f"the d_{p:g} census of {space!r}")
@@ -313,11 +318,13 @@ def robust_share(labels: torch.Tensor | None, r: torch.Tensor, t) -> RobustShare
     if not isinstance(r, torch.Tensor) or not r.is_floating_point():
         raise TypeError(f"r must be a floating torch.Tensor (from robustness), got "
                         f"{getattr(r, 'dtype', type(r).__name__)}")
+    check_tensor("r", r)
     if labels is None:
         labels = torch.zeros(r.shape, dtype=torch.uint8, device=r.device)
     if not isinstance(labels, torch.Tensor) or labels.dtype != torch.uint8:
         raise TypeError(f"labels must be a uint8 torch.Tensor (from label_space) or None, got "
                         f"{getattr(labels, 'dtype', type(labels).__name__)}")
+    check_tensor("labels", labels)
     labels, r = labels.reshape(-1), r.reshape(-1)
     if r.numel() == 0:
         raise ValueError("r is empty: the share of no values is undefined")
@@ -327,10 +334,15 @@ def robust_share(labels: torch.Tensor | None, r: torch.Tensor, t) -> RobustShare
         raise ValueError(f"labels and r must be on the same device, got {labels.device} and {r.device}")
     if r.numel() and bool(torch.isnan(r).any()):
         raise ValueError(f"r contains {int(torch.isnan(r).sum())} NaN value(s); robustness values are >= 0 or inf")
+    if r.numel() and bool((r < 0).any()):
+        raise ValueError(f"r contains {int((r < 0).sum())} negative value(s), e.g. {float(r.min())}; robustness "
+                         f"values are >= 0 or inf")
     if isinstance(t, (str, bytes)) or t is None or isinstance(t, bool):
         raise TypeError(f"t must be a number or a 1-D sequence of radii, got {t!r}")
     try:
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    except OverflowError:
+        raise ValueError("t must hold radii a float can hold, got an integer too large for a float") from None
     except (TypeError, ValueError) as e:
         raise TypeError(f"t must be a number or a 1-D sequence of radii, got {t!r}") from e
     if t.ndim != 1 or np.isnan(t).any():

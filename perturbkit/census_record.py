@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from .bitset_census import BitsetCensus
-from .checks import check_bool
+from .checks import check_bool, check_device
 from .data import DATA_DIR
 from .spaces import ImageSpace
 
@@ -68,7 +68,9 @@ def _cpu_name() -> str:
 def provenance(device, command: str) -> dict:
     """Where and when a census runs: the device's name, torch and CUDA versions, the course's commit, the date
     (UTC) and the command that made it."""
-    device = torch.device(device)
+    device = check_device(device, none_ok=False)
+    if not isinstance(command, str) or not command:
+        raise TypeError(f"command must be the non-empty str of the command that made the census, got {command!r:.60}")
     if device.type == "cuda":
         name = torch.cuda.get_device_name(device)
         memory = torch.cuda.get_device_properties(device).total_memory

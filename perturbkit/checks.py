@@ -2,9 +2,10 @@
 
 Each error names the argument, the value and what is allowed. Learners may use these checks in their own code.
 Numbers: ``check_int``, ``check_real``, ``check_bool``, ``check_p``, ``check_radii``; radii and budgets:
-``check_eps``. Tensors: ``check_tensor``, ``check_finite``, ``check_unit``, ``check_images``, ``check_lattice``,
-``check_labels``, ``check_same_length``, ``check_nonempty``. Models and devices: ``check_device``, ``check_model``,
-``check_model_device``, ``check_data``. Memory: ``available_bytes``, ``check_memory``, ``check_space_memory``.
+``check_eps``; sequences: ``check_sequence``. Tensors: ``check_tensor``, ``check_finite``, ``check_unit``,
+``check_images``, ``check_lattice``, ``check_labels``, ``check_same_length``, ``check_nonempty``. Models and
+devices: ``check_device``, ``check_model``, ``check_model_device``, ``check_data``. Memory: ``available_bytes``,
+``check_memory``, ``check_space_memory``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from fractions import Fraction
 import numpy as np
 import torch
 
-__all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "check_choice", "check_tensor",
+__all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "check_choice", "check_sequence",
+           "check_tensor",
            "check_finite", "check_unit", "check_images", "check_lattice", "check_labels", "check_same_length",
            "check_nonempty", "check_eps", "check_device", "check_model", "check_model_device",
            "model_device", "check_data", "available_bytes", "check_memory", "check_space_memory"]
@@ -58,10 +60,13 @@ def check_int(name: str, value, minimum: int | None = None, maximum: int | None 
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {_describe(value)}")
     value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be an integer <= {maximum}, got {value}")
+    try:
+        if minimum is not None and value < minimum:
+            raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"{name} must be an integer <= {maximum}, got {value}")
+    except TypeError:
+        raise TypeError(f"minimum and maximum must be numbers or None, got {minimum!r} and {maximum!r}") from None
     return value
 
 
@@ -80,6 +85,9 @@ def check_real(name: str, value, minimum: float | None = None, maximum: float | 
         raise ValueError(f"{name} must be a real number, got NaN")
     if finite and math.isinf(value):
         raise ValueError(f"{name} must be finite, got {value}")
+    for bound in (minimum, maximum):
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, numbers.Real)):
+            raise TypeError(f"minimum and maximum must be numbers or None, got {minimum!r} and {maximum!r}")
     lo = "" if minimum is None else ("(" if min_open else "[") + f"{minimum:g}"
     hi = "" if maximum is None else f"{maximum:g}" + (")" if max_open else "]")
     if (minimum is not None and (value < minimum or (min_open and value == minimum))) or \
@@ -146,6 +154,8 @@ def check_radii(name: str, t, integer: bool = False, finite: bool = False, empty
 
 def check_choice(name: str, value, options) -> object:
     """Return ``value`` if it is one of ``options``, else a ValueError listing them."""
+    if isinstance(options, (str, bytes)) or not hasattr(options, "__iter__"):
+        raise TypeError(f"options must be a collection of the allowed values, got {_describe(options)}")
     try:
         ok = value in options
     except TypeError:
@@ -171,6 +181,8 @@ def check_tensor(name: str, x, dim: int | tuple | None = None, min_dim: int | No
         raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
     _has_values(name, x)
     dims = (dim,) if isinstance(dim, int) else dim
+    if dims is not None and not (isinstance(dims, tuple) and all(isinstance(d, int) for d in dims)):
+        raise TypeError(f"dim must be an int, a tuple of ints or None, got {_describe(dim)}")
     if dims is not None and x.dim() not in dims:
         raise ValueError(f"{name} must have {' or '.join(map(str, dims))} dimensions, got shape {tuple(x.shape)}")
     if min_dim is not None and x.dim() < min_dim:
@@ -234,6 +246,8 @@ def check_labels(name: str, y, k: int | None = None, classes: int | None = None,
     if not isinstance(y, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor of int64 labels, got {type(y).__name__}")
     _has_values(name, y)
+    k = None if k is None else check_int("k", k, minimum=0)
+    classes = None if classes is None else check_int("classes", classes, minimum=1)
     if y.dtype != torch.int64:
         raise TypeError(f"{name} must be an int64 tensor of labels, got dtype {y.dtype}")
     if y.dim() != 1:
@@ -252,10 +266,33 @@ def check_labels(name: str, y, k: int | None = None, classes: int | None = None,
     return y
 
 
+def _length(name: str, x) -> int:
+    """The length (first dimension) of a tensor, array or sequence, or a TypeError naming ``name``."""
+    if hasattr(x, "shape") and len(x.shape):
+        return x.shape[0]
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{name} must be a tensor, an array or a sequence, got {_describe(x)}")
+    return len(x)
+
+
+def check_sequence(name: str, values, check, nonempty: bool = True) -> list:
+    """The entries of the sequence ``values`` (a list, tuple, range, array or 1-d tensor), each passed through
+    ``check(f"{name}[i]", entry)``: a TypeError for a number, a string or None, a ValueError for an empty sequence
+    (unless ``nonempty=False``). E.g. ``check_sequence("ns", ns, lambda k, n: check_int(k, n, minimum=1))``."""
+    if isinstance(values, (str, bytes, dict, set)) or not hasattr(values, "__iter__") or \
+            (isinstance(values, (torch.Tensor, np.ndarray)) and values.ndim != 1):
+        raise TypeError(f"{name} must be a sequence such as a list or a tuple, got {_describe(values)}")
+    if isinstance(values, torch.Tensor):
+        _has_values(name, values)
+    values = list(values)
+    if nonempty and not values:
+        raise ValueError(f"{name} must hold at least one value, got an empty sequence")
+    return [check(f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
 def check_same_length(name_a: str, a, name_b: str, b) -> int:
     """Raise unless ``a`` and ``b`` have the same length (first dimension)."""
-    la = a.shape[0] if hasattr(a, "shape") and len(a.shape) else len(a)
-    lb = b.shape[0] if hasattr(b, "shape") and len(b.shape) else len(b)
+    la, lb = _length(name_a, a), _length(name_b, b)
     if la != lb:
         raise ValueError(f"{name_a} and {name_b} must have the same length, got {la} and {lb}")
     return la
@@ -263,18 +300,14 @@ def check_same_length(name_a: str, a, name_b: str, b) -> int:
 
 def check_nonempty(name: str, x, what: str = "") -> None:
     """Raise unless ``x`` has at least one element along its first dimension."""
-    n = x.shape[0] if hasattr(x, "shape") and len(x.shape) else len(x)
-    if n == 0:
+    if _length(name, x) == 0:
         raise ValueError(f"{name} is empty{': ' + what if what else ''}; give at least one")
 
 
 # ------------------------------------------------------------------------------------------------ devices, models
-def check_device(device, name: str = "device", none_ok: bool = True, present: bool = True) -> torch.device | None:
+def check_device(device, name: str = "device", none_ok: bool = True) -> torch.device | None:
     """None, or ``device`` as a torch.device that exists here: an unknown string or a missing GPU is a clear error.
-
-    ``none_ok=False`` refuses None; ``present=False`` accepts a CUDA device that this machine does not have (for
-    questions such as "does this device have kernels").
-    """
+    ``none_ok=False`` refuses None (where no default device makes sense)."""
     if device is None:
         if not none_ok:
             raise TypeError(f"{name} must be a str such as 'cpu' or 'cuda' or a torch.device, got None")
@@ -291,7 +324,7 @@ def check_device(device, name: str = "device", none_ok: bool = True, present: bo
                         f"{_describe(device)}")
     if d.type not in ("cpu", "cuda"):
         raise ValueError(f"{name} must be a CPU or CUDA device, got {device!r}")
-    if d.type == "cuda" and present:
+    if d.type == "cuda":
         if not torch.cuda.is_available():
             raise RuntimeError(f"{name}={str(device)!r} asks for a GPU but torch sees no CUDA device "
                                f"(torch.cuda.is_available() is False); use 'cpu' or perturbkit.device()")
@@ -302,6 +335,8 @@ def check_device(device, name: str = "device", none_ok: bool = True, present: bo
 
 def model_device(model, default: torch.device | None = None) -> torch.device:
     """The device of the model's parameters (``default`` or the CPU for a model without tensors or a function)."""
+    if default is not None and not isinstance(default, torch.device):
+        default = check_device(default, name="default")
     if isinstance(model, torch.nn.Module):
         for t in model.parameters():
             return t.device
@@ -312,6 +347,7 @@ def model_device(model, default: torch.device | None = None) -> torch.device:
 
 def check_model_device(model, x: torch.Tensor) -> None:
     """Raise if the model's parameters are not on the device of ``x`` (nothing is moved silently)."""
+    check_tensor("x", x)
     if not isinstance(model, torch.nn.Module):
         return
     has = next(iter(model.parameters()), None) is not None or next(iter(model.buffers()), None) is not None
@@ -329,6 +365,7 @@ def check_model(model, x: torch.Tensor, name: str = "x", labels: bool = False) -
     """
     if not callable(model):
         raise TypeError(f"model must be a torch.nn.Module or a callable on images, got {_describe(model)}")
+    check_tensor(name, x, min_dim=1)
     check_model_device(model, x)
     probe = x[:1] if x.shape[0] else torch.zeros((1, *x.shape[1:]), dtype=x.dtype, device=x.device)
     mname = type(model).__name__ if isinstance(model, torch.nn.Module) else getattr(model, "__name__", repr(model))
@@ -407,7 +444,7 @@ def check_space_memory(space, bytes_per_image: int | float, device, what: str, a
 
     Spaces too large for int64 indices get the same MemoryError (they can not fit anywhere).
     """
-    if not all(hasattr(space, a) for a in ("size", "levels", "num_entries")):
+    if not all(hasattr(space, a) for a in ("levels", "num_entries")):
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {_describe(space)}")
     bytes_per_image = check_real("bytes_per_image", bytes_per_image, minimum=0)
     log2_size = space.num_entries * math.log2(space.levels)
@@ -436,6 +473,7 @@ def check_eps(eps, like: torch.Tensor | None = None, name: str = "eps", finite: 
             raise TypeError(f"{name} must be a number, got {_describe(eps)}")
         e = check_radii(name, eps, integer=integer, finite=finite)
     else:
+        check_tensor("like", like, min_dim=1)
         k = like.shape[0]
         if eps is None or isinstance(eps, (str, bytes, bool, np.bool_)) or not isinstance(
                 eps, (numbers.Real, torch.Tensor, np.ndarray, list, tuple)):
@@ -459,6 +497,8 @@ def check_eps(eps, like: torch.Tensor | None = None, name: str = "eps", finite: 
             raise ValueError(f"{name} must be {'finite and ' if finite else ''}>= 0 (and not NaN), got values in "
                              f"[{float(e.min())}, {float(e.max())}]")
         e = e.clone()
+    if maximum is not None and (isinstance(maximum, bool) or not isinstance(maximum, numbers.Real)):
+        raise TypeError(f"maximum must be a number or None, got {_describe(maximum)}")
     if (maximum is not None and bool((e > maximum).any())) or (positive and bool((e == 0).any())):
         span = ("(0, " if positive else "[0, ") + ("inf)" if maximum is None else f"{maximum:g}]")
         raise ValueError(f"{name} must be a number in {span}{'' if number else ' (each)'}, got {_describe(eps)}")

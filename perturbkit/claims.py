@@ -28,14 +28,21 @@ class ClaimFailed(AssertionError):
     """A claim the lesson states did not hold for the value measured on this machine."""
 
 
-def _as_float(value) -> float:
+def _as_float(value, name: str = "value") -> float:
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
-            raise TypeError(f"value must be a single number, got a tensor of shape {tuple(value.shape)}")
+            raise TypeError(f"{name} must be a single number, got a tensor of shape {tuple(value.shape)}")
+        if value.device.type == "meta":
+            raise ValueError(f"{name} is a tensor on the meta device, which holds no number")
+        if value.is_complex():
+            raise TypeError(f"{name} must be a real number, got a complex tensor")
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"value must be a real number, got {value!r} ({type(value).__name__})")
-    return float(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r:.60} ({type(value).__name__})")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a number a float can hold, got an integer too large for a float") from None
 
 
 def _fmt(x: float) -> str:
@@ -50,7 +57,7 @@ def expect(value, low: float = -math.inf, high: float = math.inf, what: str = "t
     """
     if not isinstance(what, str) or not what:
         raise TypeError(f"what must be a non-empty string describing the claim, got {what!r}")
-    low, high = _as_float(low), _as_float(high)
+    low, high = _as_float(low, "low"), _as_float(high, "high")
     if math.isnan(low) or math.isnan(high) or low > high:
         raise ValueError(f"low and high must be numbers with low <= high, got low={low}, high={high}")
     v = _as_float(value)
@@ -74,9 +81,15 @@ def expect_true(condition, what: str, measured: str = "") -> None:
     """
     if not isinstance(what, str) or not what:
         raise TypeError(f"what must be a non-empty string describing the claim, got {what!r}")
+    if not isinstance(measured, str):
+        raise TypeError(f"measured must be a string describing the values behind the claim, got {measured!r:.60}")
     if isinstance(condition, torch.Tensor):
         if condition.numel() != 1:
             raise TypeError(f"condition must be one truth value, got a tensor of shape {tuple(condition.shape)}")
+        if condition.device.type == "meta":
+            raise ValueError("condition is a tensor on the meta device, which holds no truth value")
+        if condition.dtype != torch.bool:
+            raise TypeError(f"condition must be a truth value (bool), got a tensor of dtype {condition.dtype}")
         condition = bool(condition.item())
     if not isinstance(condition, (bool, np.bool_)):
         raise TypeError(f"condition must be a truth value (bool), got {condition!r} ({type(condition).__name__})")

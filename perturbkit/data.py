@@ -163,13 +163,17 @@ def load_image_folder(path, n: int, channels: int = 1, levels: int | None = None
         if limit_per_class is not None:
             files = files[:limit_per_class]
         for f in files:
-            with Image.open(f) as im:
-                im = im.convert("L" if channels == 1 else "RGB")
-                w, h = im.size
-                s = min(w, h)
-                im = im.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
-                im = im.resize((n, n), Image.LANCZOS)
-                a = np.asarray(im, dtype=np.uint8)
+            try:
+                with Image.open(f) as im:
+                    im = im.convert("L" if channels == 1 else "RGB")
+                    w, h = im.size
+                    s = min(w, h)
+                    im = im.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
+                    im = im.resize((n, n), Image.LANCZOS)
+                    a = np.asarray(im, dtype=np.uint8)
+            except (OSError, ValueError, SyntaxError) as e:  # PIL's errors for a corrupt or truncated file
+                raise ValueError(f"image file {str(f)!r} in path {str(root)!r} can not be read as an image "
+                                 f"({type(e).__name__}: {e}); remove or replace it") from None
             images.append(a[None] if channels == 1 else a.transpose(2, 0, 1))
             labels.append(label)
     if not images:

@@ -169,6 +169,9 @@ def dataset_table(share: float = 0.01, datasets: dict | None = None) -> str:
     datasets = DATASETS if datasets is None else datasets
     if not isinstance(datasets, dict) or not datasets:
         raise ValueError(f"datasets must be a non-empty dict name -> (n, levels, channels), got {datasets!r}")
+    for name, spec in datasets.items():
+        if not isinstance(spec, (tuple, list)) or len(spec) != 3:
+            raise ValueError(f"datasets[{name!r}] must be a tuple (n, levels, channels), got {spec!r:.60}")
     rows = [radii_for_share(*spec, share=share) for spec in datasets.values()]
     head = (f"{'data set':20s}{'N':>8s}  {'t, own bits (class)':>26s}  {'t, binary (class)':>24s}"
             f"  {'t, any L (space)':>24s}")

@@ -11,7 +11,7 @@ import math
 import torch
 
 from .census import robustness
-from .checks import check_int, check_space_memory
+from .checks import check_int, check_space_memory, check_tensor
 from .spaces import ImageSpace
 
 __all__ = ["distance_to_set", "neighbourhood", "ball", "ball_size", "layers", "edges", "families"]
@@ -30,6 +30,8 @@ def _check_space_memory(space: ImageSpace, what: str, bytes_per_image: float) ->
 
 def _mask(member, space: ImageSpace) -> torch.Tensor:
     _space(space)
+    if isinstance(member, torch.Tensor):
+        check_tensor("member", member)  # a tensor with values (not on the meta device)
     if not isinstance(member, torch.Tensor) or member.dtype != torch.bool or member.numel() != space.size:
         raise ValueError(f"member must be a bool tensor with one value per image of {space!r} ({space.size}), got "
                          f"{getattr(member, 'dtype', type(member).__name__)} of shape "
@@ -80,7 +82,8 @@ def ball(space: ImageSpace, centre: int, r: int) -> torch.Tensor:
 
 def layers(space: ImageSpace) -> torch.Tensor:
     """The layer of every image in the drawings: its number of non-zero entries (int64)."""
-    return (_digits(space, what="the layers") != 0).sum(dim=1)
+    # the comparison (one byte per entry) and the sum (int64) on top of the digits
+    return (_digits(space, what="the layers", extra=_space(space).num_entries + 8) != 0).sum(dim=1)
 
 
 def edges(space: ImageSpace) -> torch.Tensor:

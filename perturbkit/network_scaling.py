@@ -16,7 +16,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .attacks import minimal_perturbation
-from .checks import check_bool, check_int, check_p
+from .checks import check_bool, check_device, check_int, check_p, check_sequence
 from .data import load_digits, resize
 from .models import SmallCNN, accuracy, predict, split, train
 from .scaling import scaling_curve
@@ -52,10 +52,18 @@ def cnn_scaling(ns=(8, 16, 32, 64), ps=(2.0, float("inf")), images: int = 32, ep
     ``images``, ``epochs``, ``steps`` and ``train_images`` small on a CPU. A tqdm bar (notebook-aware) counts the
     sizes n done; ``progress=False`` hides it.
     """
-    ns = tuple(check_int("n", n, minimum=2) for n in ns)
-    ps = tuple(check_p(p) for p in ps)
+    ns = tuple(check_sequence("ns", ns, lambda k, n: check_int(k, n, minimum=2)))
+    ps = tuple(check_sequence("ps", ps, lambda k, p: check_p(p, name=k)))
     images = check_int("images", images, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=1)
+    steps = check_int("steps", steps, minimum=1)  # no step finds no perturbation: every curve would be empty
+    width = check_int("width", width, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    device = check_device(device)
     progress = check_bool("progress", progress)
+    if models is not None and not isinstance(models, dict):
+        raise TypeError(f"models must be None or a dict {{n: network}}, got {type(models).__name__}")
     if models is not None and set(ns) - set(models):
         raise ValueError(f"models has networks for n in {sorted(models)} but ns asks for {list(ns)}")
     x, y = load_digits(device=device)
@@ -121,6 +129,10 @@ def covered_noise(model, n: int, k: int = 16, pool: int = 400, seed: int = 1, cl
     k = check_int("k", k, minimum=1)
     pool = check_int("pool", pool, minimum=k)
     classes = check_int("classes", classes, minimum=2)
+    seed = check_int("seed", seed, minimum=0)
+    device = check_device(device)
+    if not callable(model):
+        raise TypeError(f"model must be a network (a callable on images), got {type(model).__name__}")
     noise = ImageSpace(n).sample(pool, generator=torch.Generator().manual_seed(seed), device=device)
     labels = predict(model, noise)
     shares = torch.bincount(labels, minlength=classes).double() / pool
@@ -136,6 +148,8 @@ def covered_noise(model, n: int, k: int = 16, pool: int = 400, seed: int = 1, cl
 
 def describe(result: NetworkScaling) -> str:
     """A table: per n the test accuracy, the largest noise class share and each attack's success rate."""
+    if not isinstance(result, NetworkScaling):
+        raise TypeError(f"result must be a NetworkScaling (from cnn_scaling), got {type(result).__name__}")
     kinds_ps = sorted({(k, p) for (k, p, _) in result.success}, key=lambda t: (t[0], t[1]))
     head = f"{'n':>4s} {'accuracy':>8s} {'top noise class':>15s} " + " ".join(
         f"{k[:5]} p={p:g}".rjust(12) for k, p in kinds_ps)

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from . import data as _data
-from .checks import model_device
+from .checks import check_bool, check_device, check_int, check_model, model_device
 from .models import MLP, SmallCNN, accuracy, split, train
 
 MODELS_DIR = _data.DATA_DIR / "models"
@@ -111,13 +111,19 @@ def names() -> list[str]:
 
 def recipe(name: str) -> Recipe:
     """The Recipe of network ``name``; ValueError listing the known names if there is none."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the str name of a network, one of {', '.join(RECIPES)}; got {name!r:.60} "
+                        f"({type(name).__name__})")
     if name not in RECIPES:
-        raise ValueError(f"unknown network {name!r}; known networks: {', '.join(RECIPES)}")
+        raise ValueError(f"name must be a registered network; unknown network {name!r}; known networks: "
+                         f"{', '.join(RECIPES)}")
     return RECIPES[name]
 
 
 def rebuild_command(name: str, force: bool = False) -> str:
     """The shell command (run in the course folder) that retrains ``name`` and rewrites its file."""
+    recipe(name)
+    force = check_bool("force", force)
     return f"python data/train_models.py --only {name}" + (" --force" if force else "")
 
 
@@ -134,6 +140,7 @@ def dataset(name: str, device=None) -> tuple[tuple[torch.Tensor, torch.Tensor], 
     (``test_fraction=None``).
     """
     r = recipe(name)
+    device = check_device(device)
     x, y = DATASETS[r.dataset](device=device)
     if r.labels is not None:
         keep = torch.isin(y, torch.tensor(r.labels, device=y.device))
@@ -169,7 +176,8 @@ def train_recipe(name: str, device=None, progress: bool = False, **changes) -> n
     if wrong:
         raise ValueError(f"only epochs, lr, batch_size and seed of a recipe can be changed, got {sorted(wrong)}")
     r = replace(r, **changes)
-    device = torch.device(device or "cpu")
+    device = check_device(device) or torch.device("cpu")
+    progress = check_bool("progress", progress)
     model = train_recipe(r.start_from, device) if r.start_from else build(name).to(device)
     train_data, _ = dataset(name, device=device)
     kw = dict(epochs=r.epochs, seed=r.seed, batch_size=r.batch_size, lr=r.lr, progress=progress)
@@ -182,6 +190,7 @@ def train_recipe(name: str, device=None, progress: bool = False, **changes) -> n
 
 def evaluate(model: nn.Module, name: str) -> float:
     """Accuracy in [0, 1] of ``model`` on ``name``'s evaluation set (see :func:`dataset`), on the model's device."""
+    _module(model)
     _, (x, y) = dataset(name, device=model_device(model))
     return accuracy(model, x, y)
 
@@ -193,25 +202,56 @@ def training_loss(model: nn.Module, name: str, batch_size: int = 1024) -> float:
     A fingerprint of how far training went: half the epochs or a learning rate ten times too small leave it several
     times larger, while another float path changes it much less (tests/test_pretrained.py has the measurements).
     """
+    _module(model)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
     (x, y), _ = dataset(name, device=model_device(model))
+    check_model(model, x)  # the network must take name's images: a clear error, not a shape mismatch in torch
     model.eval()
     total = sum(float(nn.functional.cross_entropy(model(x[s:s + batch_size]), y[s:s + batch_size], reduction="sum"))
                 for s in range(0, x.shape[0], batch_size))
     return total / x.shape[0]
 
 
+def _module(model) -> nn.Module:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return model
+
+
 def sha256_file(path) -> str:
     """The hex sha256 of a file's bytes."""
+    if not isinstance(path, (str, Path)) or not str(path):
+        raise TypeError(f"path must be a file name (str or pathlib.Path), got {path!r:.60} ({type(path).__name__})")
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"path {str(path)!r} is not a file")
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def manifest(root=None) -> dict:
     """The manifest's per-network entries, {name: entry}, from ``root`` (default data/models/)."""
-    path = Path(root or MODELS_DIR) / MANIFEST
+    path = _root(root) / MANIFEST
     if not path.is_file():
         raise FileNotFoundError(f"model manifest {path} is missing; rebuild it with `python data/train_models.py` "
                                 "(or restore data/models/ with git)")
-    return json.loads(path.read_text())["models"]
+    try:
+        doc = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"model manifest {path} is not valid JSON ({e}); restore data/models/ with git or rebuild "
+                         f"it with `python data/train_models.py`") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("models"), dict):
+        raise ValueError(f"model manifest {path} has no 'models' object (name -> entry); restore data/models/ with "
+                         f"git or rebuild it with `python data/train_models.py`")
+    return doc["models"]
+
+
+def _root(root) -> Path:
+    """The folder of the weight files: ``root`` (a str or pathlib.Path) or data/models/ when None."""
+    if root is None:
+        return Path(MODELS_DIR)
+    if not isinstance(root, (str, Path)) or not str(root):
+        raise TypeError(f"root must be a folder (str or pathlib.Path) or None, got {root!r:.60} "
+                        f"({type(root).__name__})")
+    return Path(root)
 
 
 def info(name: str, root=None) -> dict:
@@ -220,15 +260,23 @@ def info(name: str, root=None) -> dict:
     recipe(name)
     entries = manifest(root)
     if name not in entries:
-        raise ValueError(f"network {name!r} is registered but not in {Path(root or MODELS_DIR) / MANIFEST}; "
+        raise ValueError(f"network {name!r} is registered but not in {_root(root) / MANIFEST}; "
                          f"build it with `{rebuild_command(name)}`")
+    if not isinstance(entries[name], dict):
+        raise ValueError(f"the entry of {name!r} in {_root(root) / MANIFEST} is not an object; rebuild it with "
+                         f"`{rebuild_command(name, force=True)}`")
     return entries[name]
 
 
 def stored_accuracy(name: str, root=None) -> float:
     """The stored accuracy of ``name`` on its evaluation set (the test split; the training set for a recipe
     without one), a float in [0, 1], as measured on the CPU when the file was made."""
-    return float(info(name, root)["test_accuracy"])
+    value = info(name, root).get("test_accuracy")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"the manifest {_root(root) / MANIFEST} records test_accuracy {value!r} for {name!r}, not an "
+                         f"accuracy in [0, 1]; restore data/models/ with git or rebuild it with "
+                         f"`{rebuild_command(name, force=True)}`")
+    return float(value)
 
 
 def load(name: str, device=None, root=None) -> nn.Module:
@@ -238,13 +286,14 @@ def load(name: str, device=None, root=None) -> nn.Module:
     checked before the file is read with ``torch.load(weights_only=True)``. A missing file raises
     FileNotFoundError and a changed one ValueError, both naming the file, the checksums and the rebuild command.
     """
+    device = check_device(device)
     entry = info(name, root)
     r = recipe(name)
-    if entry["architecture"] != {"class": r.architecture, "kwargs": r.kwargs}:
+    if entry.get("architecture") != {"class": r.architecture, "kwargs": r.kwargs}:
         raise ValueError(f"the manifest describes {name!r} as {entry['architecture']}, but the registry says "
                          f"{r.architecture}({r.kwargs}); rebuild it with `{rebuild_command(name, force=True)}`")
-    path = Path(root or MODELS_DIR) / f"{name}.pt"
-    expected = entry["sha256"]
+    path = _root(root) / f"{name}.pt"
+    expected = entry.get("sha256")
     if not path.is_file():
         raise FileNotFoundError(f"weights file {path} is missing (expected sha256 {expected}); rebuild it with "
                                 f"`{rebuild_command(name)}` or restore it with git")
@@ -252,9 +301,19 @@ def load(name: str, device=None, root=None) -> nn.Module:
     if actual != expected:
         raise ValueError(f"weights file {path} is corrupt or changed: sha256 {actual}, expected {expected}; "
                          f"rebuild it with `{rebuild_command(name, force=True)}` or restore it with git")
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 - a file torch can not read, whatever torch raises
+        raise ValueError(f"weights file {path} can not be read as saved weights (torch.load raised "
+                         f"{type(e).__name__}); rebuild it with "
+                         f"`{rebuild_command(name, force=True)}` or restore it with git") from None
     model = build(name)
-    model.load_state_dict(state)
+    try:
+        model.load_state_dict(state)
+    except (RuntimeError, TypeError, AttributeError) as e:
+        raise ValueError(f"weights file {path} does not hold the weights of {name!r} ({r.architecture}"
+                         f"({r.kwargs})): {str(e).splitlines()[0][:160]}; rebuild it with "
+                         f"`{rebuild_command(name, force=True)}` or restore it with git") from None
     return model.to(device or "cpu").eval()
 
 

@@ -20,7 +20,7 @@ import torch
 from scipy.stats import linregress
 
 from .budgets import format_p
-from .checks import check_int, check_p, check_real
+from .checks import check_int, check_p, check_real, check_sequence
 from .spaces import ImageSpace
 from .sum_classifier import sum_robustness
 
@@ -37,6 +37,9 @@ def fit_slope(ns, values, n_min: int = 1) -> tuple[float, float]:
     Returns (slope, intercept). Needs at least two distinct n >= n_min and positive values.
     """
     n_min = check_real("n_min", n_min)
+    for name, seq in (("ns", ns), ("values", values)):
+        if isinstance(seq, (list, tuple)) and any(isinstance(v, (bool, np.bool_)) for v in seq):
+            raise TypeError(f"{name} must hold numbers, not bools, got {seq!r:.60}")
     try:
         ns = np.asarray(ns, dtype=float)
         values = np.asarray(values, dtype=float)
@@ -93,7 +96,7 @@ class ScalingCurve:
 def scaling_curve(ns, values, p: float, label: str = "", band=(0.1, 0.9), n_min: int = 16) -> ScalingCurve:
     """Summarise per-image robustness ``values[i]`` (any 1-d sequence or tensor) measured at size ``ns[i]``."""
     p = check_p(p)
-    ns = tuple(check_int("n", n, minimum=1) for n in ns)
+    ns = tuple(check_sequence("ns", ns, lambda k, n: check_int(k, n, minimum=1)))
     if isinstance(label, bool) or not isinstance(label, str):
         raise TypeError(f"label must be a str, got {label!r}")
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
@@ -121,6 +124,7 @@ def scaling_curve(ns, values, p: float, label: str = "", band=(0.1, 0.9), n_min:
 def sum_scaling(ns, p: float, levels: int = 2, samples: int = 4000, seed: int = 0, band=(0.1, 0.9),
                 n_min: int = 16, device=None) -> ScalingCurve:
     """Exact robustness of the sum classifier on ``samples`` random images per n, summarised as a ScalingCurve."""
+    ns = check_sequence("ns", ns, lambda k, n: check_int(k, n, minimum=1))
     values = [sum_robustness(n, p, levels, samples, seed, device=device) for n in ns]
     return scaling_curve(ns, values, p, label=f"sum classifier (L={levels})", band=band, n_min=n_min)
 
@@ -140,7 +144,7 @@ def bootstrap_slope(ns, values, n_min: int = 1, resamples: int = 2000, level: fl
     resamples = check_int("resamples", resamples, minimum=10)
     level = check_real("level", level, minimum=0, maximum=1, min_open=True, max_open=True)
     seed = check_int("seed", seed, minimum=0)
-    ns = tuple(check_int("n", n, minimum=1) for n in ns)
+    ns = tuple(check_sequence("ns", ns, lambda k, n: check_int(k, n, minimum=1)))
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) != len(ns):
         raise ValueError(f"need one set of values per n: {len(ns)} n, got {values!r:.80}")
     arrays = [np.asarray(torch.as_tensor(v, dtype=torch.float64).cpu()).ravel() for v in values]
@@ -165,6 +169,14 @@ def bootstrap_slope(ns, values, n_min: int = 1, resamples: int = 2000, level: fl
 
 def slope_table(curves) -> str:
     """One line per curve: p, fitted slope, predicted slope and their difference (3 decimals)."""
+    if isinstance(curves, (str, bytes, ScalingCurve)) or not hasattr(curves, "__iter__"):
+        raise TypeError(f"curves must be a sequence of ScalingCurve (from scaling_curve or sum_scaling), got "
+                        f"{type(curves).__name__}")
+    curves = list(curves)
+    for i, c in enumerate(curves):
+        if not isinstance(c, ScalingCurve):
+            raise TypeError(f"curves[{i}] must be a ScalingCurve (from scaling_curve or sum_scaling), got {c!r:.60} "
+                            f"({type(c).__name__})")
     lines = [f"{'classifier':32s} {'p':>4s} {'fitted':>7s} {'theory':>7s} {'diff':>7s}"]
     for c in curves:
         lines.append(f"{c.label:32s} {format_p(c.p):>4s} {c.slope:7.3f} {c.predicted:7.3f} "

@@ -15,6 +15,7 @@ import torch
 from .checks import check_device, check_finite, check_int, check_p, check_real
 
 _INT64_MAX = 2**63 - 1
+_SIZE_BITS = 2**22  # the largest log2 of a space's size that ``size`` writes out (ImageNet crops: 1,204,224 bits)
 
 
 class ImageSpace:
@@ -42,7 +43,12 @@ class ImageSpace:
 
     @property
     def size(self) -> int:
-        """Number of images, levels ** N, as an exact Python int."""
+        """Number of images, levels ** N, as an exact Python int (refused, with a clear error, beyond 2**(2**22):
+        such an integer takes seconds to minutes to compute, and no computation can visit that many images)."""
+        bits = self.num_entries * math.log2(self.levels)
+        if bits > _SIZE_BITS:
+            raise ValueError(f"{self!r} has about 2^{bits:.4g} images ({self.levels}**{self.num_entries}), too many to "
+                             f"count exactly or to visit; use sample(), or a smaller n, levels or channels")
         return self.levels**self.num_entries
 
     @property
@@ -85,7 +91,7 @@ class ImageSpace:
     # ---------------------------------------------- index <-> image bijection
     def check_indexable(self) -> None:
         """Raise ValueError when the space has more images than int64 indices can number (then only sample())."""
-        if self.size > _INT64_MAX:
+        if self.num_entries * math.log2(self.levels) > 64 or self.size > _INT64_MAX:
             raise ValueError(
                 f"{self!r} has {self.levels}**{self.num_entries} images, more than int64 indices can number "
                 f"(2**63 - 1); use sample() instead of images()/indices()")

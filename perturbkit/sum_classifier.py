@@ -52,7 +52,7 @@ import torch
 from scipy.signal import fftconvolve
 from scipy.stats import binom
 
-from .checks import check_device, check_images, check_int, check_lattice, check_p
+from .checks import check_device, check_images, check_int, check_lattice, check_p, check_space_memory, check_tensor
 from .norms import size
 from .spaces import ImageSpace
 
@@ -65,6 +65,19 @@ __all__ = ["TOLERANCE", "binary_histogram", "decide", "labels", "level_sum_pmf",
 # ---------------------------------------------------------------------------------------------------- labels
 def decide(s, N: int, levels: int = 2) -> torch.Tensor | np.ndarray | bool:
     """The label rule on a digit sum ``s`` (int tensor or array) of N entries with ``levels`` levels: 2*s >= N*K."""
+    if not isinstance(N, torch.Tensor):  # a tensor N holds one count of entries per sum (minimal_sizes)
+        N = check_int("N", N, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
+    if isinstance(s, torch.Tensor):
+        check_tensor("s", s)
+        exact = not (s.is_floating_point() or s.is_complex() or s.dtype == torch.bool)
+    elif isinstance(s, np.ndarray):
+        exact = s.dtype.kind in "iu"
+    else:
+        exact = isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+    if not exact:
+        raise TypeError(f"s must be a digit sum: an integer, or an integer tensor or array, got "
+                        f"{getattr(s, 'dtype', None) or type(s).__name__}")
     return 2 * s >= N * (levels - 1)
 
 
@@ -98,6 +111,10 @@ def space_labels(space: ImageSpace, device=None) -> torch.Tensor:
     the digit sums of all images come from N broadcast additions, then :func:`decide` (exact integers)."""
     if not isinstance(space, ImageSpace):
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
+    device = check_device(device)
+    # the int32 sums, the broadcast sum of the next entry (int32), the decision (bool) and the uint8 labels
+    check_space_memory(space, 4 + 4 + 1 + 1, device or "cpu", f"the labels of every image of {space!r}")
+    space.check_indexable()
     lv = torch.arange(space.levels, dtype=torch.int32, device=check_device(device))
     s = torch.zeros(1, dtype=torch.int32, device=lv.device)
     for _ in range(space.num_entries):  # entry 0 first: it is the most significant digit
@@ -188,6 +205,8 @@ def minimal_sizes(counts: torch.Tensor, p: float) -> torch.Tensor:
     ``counts`` (intensity units).
     """
     p = check_p(p)
+    if isinstance(counts, torch.Tensor):
+        check_tensor("counts", counts)
     if not isinstance(counts, torch.Tensor) or counts.dim() != 2 or counts.shape[1] < 2:
         raise ValueError(f"counts must be a tensor of shape (k, levels) with levels >= 2, got "
                          f"{tuple(counts.shape) if isinstance(counts, torch.Tensor) else type(counts).__name__}")

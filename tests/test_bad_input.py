@@ -7,7 +7,9 @@ raise a clear error, how many fail inside a library, and how many return silentl
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,26 +20,35 @@ import torch
 from perturbkit import (
     attacks,
     bitdepth,
+    bitset_census,
     bounds,
     budgets,
     census,
+    census_record,
     checks,
+    claims,
     classifiers,
     data,
     drawing,
     flip,
+    fused,
+    guarantees,
     hamming,
+    isoperimetry,
     models,
     natural,
     neighbours,
     norm_share,
     norms,
     optimality,
+    pretrained,
     robust_training,
     scaling,
     spaces,
     sum_classifier,
+    threat,
 )
+from perturbkit.exercises import quiz
 from perturbkit.plotting import attacks as p_attacks
 from perturbkit.plotting import flip as p_flip
 from perturbkit.plotting import images as p_images
@@ -61,6 +72,65 @@ R = census.robustness(LAB, S, 0)
 PATH = flip.hamming_path(torch.zeros(1, 4, 4), torch.ones(1, 4, 4), "raster")
 NO_CUDA = "cuda" if not torch.cuda.is_available() else "cuda:99"
 Q = torch.rand(4, 1, 2, 2)
+
+
+META = torch.empty(2, 2, device="meta")
+
+
+def _census_file(change=None, text=None) -> Path:
+    """A census record of the 2x2 space (two classes) as JSON, with ``change`` applied to its first record, or the
+    raw ``text``."""
+    f = Path(tempfile.mkdtemp()) / "census.json"
+    c = bitset_census.bitset_census(LAB, S)
+    census_record.save([census_record.CensusRecord("x", c, "exact")], S, f, {})
+    if text is not None:
+        f.write_text(text)
+    elif change is not None:
+        doc = json.loads(f.read_text())
+        change(doc["records"][0])
+        f.write_text(json.dumps(doc))
+    return f
+
+
+def _models_root(accuracy=None, manifest=None, weights=None) -> Path:
+    """A copy of data/models/manifest.json and digits_mlp.pt in a new folder, with a tampered accuracy, manifest
+    text, or weights file (whose sha256 the manifest then records, so that only its content is wrong)."""
+    root = Path(tempfile.mkdtemp())
+    shutil.copy(pretrained.MODELS_DIR / "manifest.json", root / "manifest.json")
+    shutil.copy(pretrained.MODELS_DIR / "digits_mlp.pt", root / "digits_mlp.pt")
+    m = json.loads((root / "manifest.json").read_text())
+    if weights is not None:
+        (root / "digits_mlp.pt").write_bytes(weights)
+        m["models"]["digits_mlp"]["sha256"] = pretrained.sha256_file(root / "digits_mlp.pt")
+    if accuracy is not None:
+        m["models"]["digits_mlp"]["test_accuracy"] = accuracy
+    (root / "manifest.json").write_text(json.dumps(m) if manifest is None else manifest)
+    return root
+
+
+def _corrupt_image_folder() -> Path:
+    root = Path(tempfile.mkdtemp())
+    (root / "cat").mkdir()
+    (root / "cat" / "broken.png").write_bytes(b"not a png")
+    return root
+
+
+def _record():
+    return census_record.CensusRecord("x", bitset_census.bitset_census(LAB, S), "exact")
+
+
+def _neg_size(r):
+    r["size"] = [-r["size"][0], r["size"][1] + 2 * r["size"][0]]
+
+
+def _rows_off(r):
+    r["histogram"][0][1] += 1
+    r["histogram"][1][1] -= 1
+
+
+def _empty_class(r):
+    r.update(classes=r["classes"] + [2], size=r["size"] + [0], histogram=r["histogram"] + [[0] * 5],
+             max_robustness=r["max_robustness"] + [-1])
 
 
 def _existing_file() -> Path:
@@ -89,6 +159,105 @@ TABLE = {
         (lambda: checks.check_lattice("x", torch.full((1, 1, 2, 2), 0.4), 2), ValueError, ["x", "lattice"]),
         (lambda: checks.check_model(MLP, torch.rand(1, 1, 3, 3)), ValueError, ["model", "shape", "(1, 3, 3)"]),
         (lambda: checks.check_memory(10**30, "cpu", "a test"), MemoryError, ["bytes", "available"]),
+        # no silent bad input (the issue's list): memory checks of nonsense sizes, devices, meta tensors, huge ints
+        (lambda: checks.check_memory(-1, "cpu", "a test"), ValueError, ["needed must be an integer >= 0", "-1"]),
+        (lambda: checks.check_memory(math.nan, "cpu", "a test"), TypeError, ["needed must be an integer", "nan"]),
+        (lambda: checks.check_space_memory(S, -5, "cpu", "a test"), ValueError,
+         ["bytes_per_image must be a number in [0, inf)", "-5"]),
+        (lambda: checks.check_memory(10, "gpu", "a test"), ValueError, ["device must be 'cpu', 'cuda'", "'gpu'"]),
+        (lambda: checks.check_finite("x", META), ValueError, ["x is a tensor on the meta device"]),
+        (lambda: checks.check_labels("y", torch.empty(3, dtype=torch.int64, device="meta")), ValueError,
+         ["y is a tensor on the meta device"]),
+        (lambda: checks.check_real("eps", 10**400), ValueError, ["eps must be a number a float can hold", "bits"]),
+        (lambda: checks.check_p(10**400), ValueError, ["p must be a real number in [0, inf]", "too large"]),
+        (lambda: checks.check_radii("t", [10**400]), ValueError, ["t must hold numbers a float can hold"]),
+        (lambda: checks.check_sequence("ns", 8, checks.check_int), TypeError, ["ns must be a sequence", "8 (int)"]),
+        (lambda: checks.check_sequence("ns", [], checks.check_int), ValueError, ["ns must hold at least one"]),
+        (lambda: checks.check_sequence("ns", [4, 2.5], checks.check_int), TypeError, ["ns[1] must be an integer"]),
+    ],
+    "guarantees": [
+        (lambda: guarantees.guarantee_table(shares=()), ValueError, ["shares must hold at least one value"]),
+        (lambda: guarantees.guarantee_table(shares=0.1), TypeError, ["shares must be a sequence", "0.1 (float)"]),
+        (lambda: guarantees.guarantee_table(Ns=[]), ValueError, ["ns must hold at least one value"]),
+        (lambda: guarantees.dataset_table(datasets={"a": 4}), ValueError,
+         ["datasets['a'] must be a tuple (n, levels, channels)"]),
+        (lambda: guarantees.shares_at_c(4, 10**400), ValueError, ["c must be a number a float can hold"]),
+    ],
+    "threat": [
+        (lambda: threat.lattice_l2_share(784, 256, -1.0), ValueError, ["eps must be >= 0", "-1.0"]),
+        (lambda: threat.lattice_l2_share(784, 256, math.nan), ValueError, ["eps must be >= 0 (and not nan)", "nan"]),
+        (lambda: threat.entries_within(10**400, 2, 4), ValueError, ["eps must be a number a float can hold"]),
+    ],
+    "bitset_census": [
+        (lambda: bitset_census.bitset_bytes(S, classes=-3), ValueError, ["classes must be an integer >= 1", "-3"]),
+        (lambda: bitset_census.bitset_bytes(S, device="gpu"), ValueError, ["device must be", "'gpu'"]),
+        (lambda: bitset_census.pack_bits(torch.tensor([0.5, 1.0])), TypeError, ["mask must be a bool", "float32"]),
+        (lambda: bitset_census.pack_bits(torch.tensor([0, 2], dtype=torch.uint8)), ValueError,
+         ["mask must hold only 0 and 1", "up to 2"]),
+        (lambda: bitset_census.pack_bits(torch.zeros(3, dtype=torch.bool, device="meta")), ValueError,
+         ["mask is a tensor on the meta device"]),
+        (lambda: bitset_census.popcount(torch.tensor([1.5])), TypeError, ["words must be an int64 tensor", "float32"]),
+        (lambda: bitset_census.bitset_census(LAB.to("meta"), S), ValueError, ["labels is a tensor on the meta device"]),
+        (lambda: bitset_census.bitset_census(classifiers.sum_threshold, spaces.ImageSpace(8)), MemoryError,
+         ["bit-packed census", "bytes", "available"]),
+    ],
+    "census_record": [
+        (lambda: census_record.save([_record()], spaces.ImageSpace(3), Path(tempfile.mkdtemp()) / "c.json", {}),
+         ValueError, ["records[0]", "does not fit imagespace(n=3"]),
+        (lambda: census_record.save([_record()], S, Path(tempfile.mkdtemp()) / "no" / "c.json", {}),
+         FileNotFoundError, ["the folder", "does not exist"]),
+        (lambda: census_record.load(_census_file(_neg_size)), ValueError,
+         ["census file", "every class size must be positive"]),
+        (lambda: census_record.load(_census_file(_rows_off)), ValueError,
+         ["census file", "must add up to its class size"]),
+        (lambda: census_record.load(_census_file(_empty_class)), ValueError,
+         ["census file", "every class size must be positive", "0 images"]),
+        (lambda: census_record.load(_census_file(text="[]")), ValueError, ["census file", "json list"]),
+        (lambda: census_record.load(_census_file(text="{not json")), ValueError, ["census file", "not valid json"]),
+        (lambda: census_record.provenance("gpu", "python x.py"), ValueError, ["device must be", "'gpu'"]),
+    ],
+    "pretrained": [
+        (lambda: pretrained.stored_accuracy("digits_mlp", _models_root(accuracy=1.7)), ValueError,
+         ["test_accuracy 1.7", "not an accuracy in [0, 1]"]),
+        (lambda: pretrained.rebuild_command("nosuch"), ValueError, ["name must be a registered network", "'nosuch'"]),
+        (lambda: pretrained.rebuild_command("digits_mlp", force="no"), TypeError,
+         ["force must be true or false", "'no'"]),
+        (lambda: pretrained.load(["digits_mlp"]), TypeError, ["name must be the str name of a network", "list"]),
+        (lambda: pretrained.load("digits_mlp", device="gpu"), ValueError, ["device must be", "'gpu'"]),
+        (lambda: pretrained.load("digits_mlp", device="meta"), ValueError, ["device must be a cpu or cuda device"]),
+        (lambda: pretrained.manifest(_models_root(manifest="{}")), ValueError,
+         ["model manifest", "has no 'models' object"]),
+        (lambda: pretrained.manifest(_models_root(manifest="{bad")), ValueError, ["model manifest", "not valid json"]),
+        (lambda: pretrained.load("digits_mlp", root=_models_root(weights=b"garbage")), ValueError,
+         ["weights file", "can not be read as saved weights"]),
+        (lambda: pretrained.load("digits_mlp", root=_models_root(
+            weights=(pretrained.MODELS_DIR / "digits_cnn.pt").read_bytes())), ValueError,
+         ["weights file", "does not hold the weights of 'digits_mlp'"]),
+    ],
+    "exercises": [
+        (lambda: quiz.feedback(quiz.quiz_questions("03")[0], True), TypeError,
+         ["index must be none or a choice number", "true (bool)"]),
+        (lambda: quiz.quiz_questions(["03"]), TypeError, ["lesson must be a str"]),
+    ],
+    "fused": [
+        (lambda: fused.applies("gpu", 10), ValueError, ["device must be 'cpu', 'cuda'", "'gpu'"]),
+        (lambda: fused.applies(None, 10), TypeError, ["device must be a str", "none"]),
+        (lambda: fused.applies("cpu", "big"), TypeError, ["entries must be an integer", "'big'"]),
+        (lambda: fused.transform(torch.empty(16, dtype=torch.uint8, device="meta"), 4), ValueError,
+         ["g is a tensor on the meta device"]),
+    ],
+    "claims": [
+        (lambda: claims.expect(0.5, low=True), TypeError, ["low must be a real number", "true (bool)"]),
+        (lambda: claims.expect(torch.empty((), device="meta"), high=1.0), ValueError,
+         ["value is a tensor on the meta device"]),
+        (lambda: claims.expect_true(torch.empty((), dtype=torch.bool, device="meta"), "x"), ValueError,
+         ["condition is a tensor on the meta device"]),
+    ],
+    "isoperimetry": [
+        (lambda: isoperimetry.simplicial_order(spaces.ImageSpace(6)), MemoryError,
+         ["simplicial order", "bytes", "available"]),
+        (lambda: isoperimetry.bit_distance(-1, 0), ValueError, ["i must be image indices (integers >= 0)", "-1"]),
+        (lambda: isoperimetry.bit_distance(2.5, 0), TypeError, ["i must be image indices", "float"]),
     ],
     "spaces": [
         (lambda: spaces.ImageSpace("4"), TypeError, ["n must be an integer", "'4'"]),
@@ -129,6 +298,7 @@ TABLE = {
         (lambda: hamming.ball(S, S.size, 1), ValueError, ["centre"]),
         (lambda: hamming.layers(spaces.ImageSpace(12)), MemoryError, ["bytes", "available"]),
         (lambda: hamming.edges(spaces.ImageSpace(9)), MemoryError, ["bytes", "available"]),
+        (lambda: hamming.layers(spaces.ImageSpace(7)), MemoryError, ["the layers", "bytes", "available"]),
         (lambda: hamming.families(S, 2, seed="0"), TypeError, ["seed"]),
         (lambda: hamming.neighbourhood(torch.zeros(3, dtype=torch.bool), S, 1), ValueError, ["member"]),
     ],
@@ -153,6 +323,8 @@ TABLE = {
         (lambda: data.quantize(X * 2, 4), ValueError, ["x", "[0, 1]"]),
         (lambda: data.quantize(X, "4"), TypeError, ["levels"]),
         (lambda: data.resize(X, 0), ValueError, ["n must be an integer >= 1", "got 0"]),
+        (lambda: data.load_image_folder(_corrupt_image_folder(), 8), ValueError,
+         ["image file", "broken.png", "can not be read as an image"]),
     ],
     "models": [
         (lambda: models.split(X[:4], Y[:4], test_fraction=0.1), ValueError, ["test_fraction", "empty"]),
@@ -262,6 +434,8 @@ TABLE = {
         (lambda: scaling.fit_slope([4, 8], [1.0]), ValueError, ["ns", "values"]),
         (lambda: scaling.fit_slope([4, 8], ["a", "b"]), TypeError, ["values"]),
         (lambda: scaling.scaling_curve([4, 8], [[1.0], []], 2), ValueError, ["values"]),
+        (lambda: scaling.slope_table([1, 2]), TypeError, ["curves[0] must be a scalingcurve", "1 (int)"]),
+        (lambda: scaling.scaling_curve(8, [[1.0]], 2), TypeError, ["ns must be a sequence", "8 (int)"]),
     ],
     "bitdepth": [
         (lambda: bitdepth.cube_sum_share(-1), ValueError, ["r must be >= 0", "-1"]),
@@ -418,3 +592,36 @@ def test_check_eps_returns_per_sample_tensors_arrays_and_numbers():
     assert bool(torch.isinf(checks.check_eps(math.inf, like, finite=False)).all())
     assert checks.check_eps([1, 2], name="t", integer=True).tolist() == [1.0, 2.0]
     assert checks.check_eps(np.float32(0.25), number=True) == 0.25
+
+
+def test_a_checker_says_what_is_wrong_with_a_meta_tensor():
+    # a verdict, not a traceback: the checkers never raise on a malformed answer
+    from perturbkit.exercises import verdict
+
+    v = verdict("03.2", torch.empty(1, device="meta"))
+    assert not v.correct and "meta device" in v.message
+
+
+def test_layers_of_the_5x5_space_refuse_where_their_memory_is_not_free(monkeypatch):
+    # 2^25 images, each with its 25 digits twice as int64, the index, the comparison and the count: 449 bytes each
+    monkeypatch.setattr(checks, "available_bytes", lambda device: 10 * 2**30)
+    with pytest.raises(MemoryError) as info:
+        hamming.layers(spaces.ImageSpace(5))
+    assert f"{2**25 * 449:,} bytes" in str(info.value) and "10,737,418,240 bytes" in str(info.value)
+
+
+def test_the_api_probe_finds_no_silent_result_and_no_unclear_error(monkeypatch):
+    # tools/probe_api.py on the modules the issue named (the whole probe: `python tools/probe_api.py`, about 30 s)
+    import importlib.util
+    import io
+    import sys
+
+    spec = importlib.util.spec_from_file_location("probe_api", Path(__file__).parent.parent / "tools" / "probe_api.py")
+    probe = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "probe_api", probe)  # its dataclasses look their module up
+    spec.loader.exec_module(probe)
+    out = io.StringIO()
+    result = probe.run({"guarantees", "threat", "bitset_census", "census_record", "claims", "fused", "exercises"},
+                       verbose=True, out=out)
+    assert not result["errors"], result["errors"]
+    assert result["clear"] > 300 and result["unclear"] == 0 and result["silent"] == 0, out.getvalue()

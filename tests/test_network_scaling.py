@@ -105,7 +105,7 @@ def test_seeded(result):
 def test_bad_input():
     with pytest.raises(ValueError, match="images must be an integer >= 1"):
         cnn_scaling(ns=(4,), images=0)
-    with pytest.raises(ValueError, match="n must be an integer >= 2"):
+    with pytest.raises(ValueError, match=r"ns\[0\] must be an integer >= 2"):
         cnn_scaling(ns=(1,))
     with pytest.raises(TypeError, match="progress"):
         cnn_scaling(ns=(4,), progress="yes")

@@ -38,6 +38,8 @@ def to_lattice(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, x_adv: tor
     respects any budget x_adv respected.
     """
     check_inputs(model, x, y, targeted)
+    if levels is None:
+        raise TypeError("levels must be an integer >= 2 (the lattice x lies on), got None")
     levels = check_levels(levels, x)
     check_unit("x_adv", x_adv)
     if x_adv.shape != x.shape or x_adv.device != x.device:

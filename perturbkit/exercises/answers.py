@@ -40,6 +40,8 @@ def _array(x, expects: str) -> np.ndarray:
     if isinstance(x, torch.Tensor):
         if x.is_complex():
             raise AnswerFormError(f"got a complex tensor; expected {expects}")
+        if x.device.type == "meta":
+            raise AnswerFormError(f"got a tensor on the meta device, which holds no values; expected {expects}")
         x = x.detach().to("cpu", torch.float64).numpy()
     try:
         a = np.asarray(x, dtype=np.float64)

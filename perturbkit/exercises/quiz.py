@@ -23,6 +23,11 @@ class Question:
     choices: tuple[Choice, ...]
 
     def __post_init__(self):
+        if not isinstance(self.prompt, str):
+            raise TypeError(f"prompt must be a str, got {type(self.prompt).__name__}")
+        if isinstance(self.choices, (str, bytes)) or not isinstance(self.choices, (tuple, list)) or \
+                not all(isinstance(c, Choice) for c in self.choices):
+            raise TypeError(f"choices must be a tuple of Choice, got {self.choices!r:.80}")
         if sum(c.correct for c in self.choices) != 1:
             raise ValueError(f"a question needs exactly one correct choice: {self.prompt!r}")
         if len(self.choices) < 2 or any(not c.why.strip() for c in self.choices):
@@ -35,9 +40,14 @@ def _sentence(text: str) -> str:
 
 def feedback(question: Question, index: int | None) -> str:
     """The text shown under ``question`` once choice ``index`` is picked ('' while nothing is picked)."""
+    if not isinstance(question, Question):
+        raise TypeError(f"question must be a Question (from quiz_questions), got {type(question).__name__}")
     if index is None:
         return ""
-    if not isinstance(index, int) or not 0 <= index < len(question.choices):
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise TypeError(f"index must be None or a choice number in 0..{len(question.choices) - 1}, got {index!r} "
+                        f"({type(index).__name__})")
+    if not 0 <= index < len(question.choices):
         raise ValueError(f"index must be None or a choice number in 0..{len(question.choices) - 1}, got {index!r}")
     c = question.choices[index]
     return ("Correct. " if c.correct else "Not quite. ") + _sentence(c.why)
@@ -57,7 +67,11 @@ def register_quiz(lesson: str, questions: list[Question]) -> tuple[Question, ...
 def quiz_questions(lesson: str) -> tuple[Question, ...]:
     """The quiz of ``lesson`` ("00" to "11")."""
     from . import _load
-    _load(lesson if isinstance(lesson, str) else None)
+    if not isinstance(lesson, str):
+        _load()  # the message lists every lesson
+        raise TypeError(f"lesson must be a str, one of {sorted(QUIZZES)}, got {lesson!r:.60} "
+                        f"({type(lesson).__name__})")
+    _load(lesson)
     if lesson not in QUIZZES:
         _load()  # the message lists every lesson
         raise ValueError(f"lesson must be one of {sorted(QUIZZES)}, got {lesson!r}")

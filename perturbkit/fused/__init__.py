@@ -28,7 +28,7 @@ import warnings
 
 import torch
 
-from ..checks import check_bool
+from ..checks import check_bool, check_int, check_tensor
 
 __all__ = ["enable", "available", "applies", "transform", "dilate"]
 
@@ -142,10 +142,25 @@ def _load(kind: str):
     return _backends[kind]
 
 
+def _kind(device) -> str:
+    """The type of ``device`` (a str such as 'cpu' or 'cuda:0', or a torch.device); a clear error for anything else.
+    Devices of other types (e.g. 'meta') are valid: they have no kernels."""
+    if isinstance(device, torch.device):
+        return device.type
+    if isinstance(device, str):
+        try:
+            return torch.device(device).type
+        except RuntimeError:
+            raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:<index>' or a torch.device, got "
+                             f"{device!r}") from None
+    raise TypeError(f"device must be a str such as 'cpu' or 'cuda' or a torch.device, got {device!r:.60} "
+                    f"({type(device).__name__})")
+
+
 def available(device="cpu") -> bool:
     """Whether ``device`` (``"cpu"``, ``"cuda"`` or a torch.device) has working fused kernels (imports and checks
     them on the first call)."""
-    kind = torch.device(device).type
+    kind = _kind(device)
     if kind == "cuda" and not torch.cuda.is_available():
         return False
     return kind in ("cpu", "cuda") and _load(kind) is not None
@@ -154,7 +169,8 @@ def available(device="cpu") -> bool:
 def applies(device, entries: int) -> bool:
     """Whether the fused kernels run for a space of ``entries`` images on ``device``: they are enabled, the device
     has them, and on the CPU the space is large enough to repay their loading (``_CPU_MIN_ENTRIES``)."""
-    kind = torch.device(device).type
+    kind = _kind(device)
+    entries = check_int("entries", entries, minimum=0)
     if not _enabled or (kind == "cpu" and entries < _CPU_MIN_ENTRIES):
         return False
     return available(kind)
@@ -164,6 +180,9 @@ def transform(g: torch.Tensor, N: int, c: int = 1) -> bool:
     """The census transform of the binary space's flat array ``g`` (uint8, 2**N entries, 0 on the set and N + 1
     elsewhere) with cost ``c`` per changed entry, in place on g's device, if a fused kernel applies; returns whether
     it ran (False: the caller runs the torch-only passes)."""
+    check_tensor("g", g)
+    N = check_int("N", N, minimum=0)
+    c = check_int("c", c, minimum=0)
     if g.dtype != torch.uint8 or not g.is_contiguous() or g.numel() != 2**N:
         return False
     if not applies(g.device, g.numel()):
@@ -177,6 +196,9 @@ def dilate(src: torch.Tensor, dst: torch.Tensor, N: int) -> int | None:
     """dst = src dilated by one Hamming step, for bitsets of 2**N images in int64 words (bitset_census's layout) on
     one device, if a fused kernel applies; returns the number of images in dst, or None (the caller runs the
     torch-only version)."""
+    check_tensor("src", src)
+    check_tensor("dst", dst)
+    N = check_int("N", N, minimum=0, maximum=62)
     words = max(1, 2**N // 64)
     if not (src.dtype == dst.dtype == torch.int64 and src.numel() == dst.numel() == words
             and src.is_contiguous() and dst.is_contiguous() and src.device == dst.device):

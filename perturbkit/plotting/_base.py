@@ -10,6 +10,8 @@ import sys
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..checks import check_real
+
 
 def axes_for(ax, figsize: tuple[float, float]) -> Axes:
     """``ax`` when given (a matplotlib Axes), else the Axes of a new Figure of ``figsize`` inches (tight layout)."""
@@ -24,6 +26,8 @@ def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
     """The figure as PNG bytes, cropped to what is drawn; ``dpi`` defaults to the figure's."""
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if dpi is not None:
+        dpi = check_real("dpi", dpi, minimum=1, maximum=10_000)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi or fig.dpi, bbox_inches="tight")
     return buf.getvalue()

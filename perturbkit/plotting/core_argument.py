@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from scipy import ndimage
 
-from ..checks import check_real
+from ..checks import check_int, check_real
 
 __all__ = ["core_regions", "example_class", "core_argument_figure"]
 
@@ -32,6 +32,7 @@ def core_regions(inside: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
 
 def example_class(size: int = 240) -> np.ndarray:
     """A class C drawn in a square: a round body with a thin arm (the arm has no core at all)."""
+    size = check_int("size", size, minimum=2)
     y, x = np.mgrid[0:size, 0:size] / size
     body = (x - 0.42) ** 2 / 0.30**2 + (y - 0.50) ** 2 / 0.34**2 <= 1
     arm = (np.abs(y - 0.30 - 0.25 * (x - 0.60)) < 0.035) & (x > 0.55) & (x < 0.93)
@@ -43,6 +44,9 @@ def core_argument_figure(t: float = 0.12, size: int = 240, title: str | None = N
     """Draw the space V (a square), a class C, its robust core C(t) and the t-neighbourhood of C(t), with an arrow
     of length t. ``t`` is a fraction of the square's side. Returns the Figure."""
     t = check_real("t", t, minimum=0, maximum=0.3)
+    size = check_int("size", size, minimum=2)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {type(title).__name__}")
     inside = example_class(size)
     core, grown = core_regions(inside, t * size)
     img = np.zeros(inside.shape)

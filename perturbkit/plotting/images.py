@@ -10,19 +10,44 @@ from matplotlib.figure import Figure
 from ..checks import check_int, check_real
 
 
-def _to_hwc(img: torch.Tensor):
+def _to_hwc(img: torch.Tensor, name: str = "img"):
     if not isinstance(img, torch.Tensor):
-        raise TypeError(f"img must be a torch.Tensor of shape (h, w), (1, h, w) or (3, h, w), got "
+        raise TypeError(f"{name} must be a torch.Tensor of shape (h, w), (1, h, w) or (3, h, w), got "
                         f"{type(img).__name__}")
     if img.dim() not in (2, 3) or (img.dim() == 3 and img.shape[0] not in (1, 3)) or 0 in img.shape:
-        raise ValueError(f"img must have shape (h, w), (1, h, w) or (3, h, w) (channels first), got "
+        raise ValueError(f"{name} must have shape (h, w), (1, h, w) or (3, h, w) (channels first), got "
                          f"{tuple(img.shape)}")
     if img.dtype == torch.bool or img.is_complex():
-        raise TypeError(f"img must hold real numbers, got dtype {img.dtype}")
+        raise TypeError(f"{name} must hold real numbers, got dtype {img.dtype}")
+    if img.device.type == "meta":
+        raise ValueError(f"{name} is a tensor on the meta device, which holds no values")
     x = img.detach().to("cpu", torch.float32)
+    if not bool(torch.isfinite(x).all()):
+        raise ValueError(f"{name} contains {int((~torch.isfinite(x)).sum())} NaN or infinite value(s)")
     if x.dim() == 3:
         x = x[0] if x.shape[0] == 1 else x.permute(1, 2, 0)
     return x.numpy()
+
+
+def _check_range(name: str, x, vmin: float, vmax: float) -> None:
+    """Values outside [vmin, vmax] would be drawn as vmin or vmax without a word: refuse them (a 0..255 image drawn
+    with vmax = 1 is all white)."""
+    lo, hi = float(x.min()), float(x.max())
+    slack = 1e-3 * (vmax - vmin)
+    if lo < vmin - slack or hi > vmax + slack:
+        raise ValueError(f"{name} has values in [{lo:.4g}, {hi:.4g}], outside [vmin, vmax] = [{vmin:g}, {vmax:g}]"
+                         + ("; divide 0..255 images by 255" if hi > 1.5 and vmax <= 1 else "")
+                         + "; pass vmin and vmax that hold every value")
+
+
+def _cmap(cmap):
+    """``cmap`` if matplotlib knows it (a name or a Colormap), else a ValueError naming it."""
+    import matplotlib
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
+        return cmap
+    raise ValueError(f"cmap must be the name of a matplotlib colormap such as 'gray' or a Colormap, got {cmap!r:.60}")
 
 
 def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.0, vmax: float = 1.0,
@@ -34,7 +59,9 @@ def show_image(ax, img: torch.Tensor, title: str | None = None, vmin: float = 0.
     vmin, vmax = check_real("vmin", vmin), check_real("vmax", vmax)
     if not vmin < vmax:
         raise ValueError(f"vmin must be below vmax, got vmin={vmin} and vmax={vmax}")
-    ax.imshow(_to_hwc(img), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    x = _to_hwc(img)
+    _check_range("img", x, vmin, vmax)
+    ax.imshow(x, cmap=_cmap(cmap), vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if title is not None:
@@ -55,8 +82,12 @@ def image_grid(images: torch.Tensor, titles=None, ncols: int = 8, size: float = 
     size = check_real("size", size, minimum=0, min_open=True)
     if titles is not None and (isinstance(titles, str) or len(titles) != k):
         raise ValueError(f"titles must be a sequence of one title per image ({k}), got {titles!r}")
+    vmin, vmax = check_real("vmin", vmin), check_real("vmax", vmax)
+    if not vmin < vmax:
+        raise ValueError(f"vmin must be below vmax, got vmin={vmin} and vmax={vmax}")
+    _cmap(cmap)
     for i in range(k):
-        _to_hwc(images[i])
+        _check_range(f"images[{i}]", _to_hwc(images[i], f"images[{i}]"), vmin, vmax)
     nrows = math.ceil(k / ncols)
     fig = Figure(figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)), layout="tight")
     axes = fig.subplots(nrows, ncols, squeeze=False)

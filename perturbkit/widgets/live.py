@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
-from ..checks import check_int
+from ..checks import check_int, check_p, check_sequence
 from ..plotting._base import figure_png
 
 # The p values the lessons' dropdowns offer, with their labels; a widget offers the subset its view supports.
@@ -23,6 +23,11 @@ P_OPTIONS = [("0 (changed entries)", 0.0), ("0.5", 0.5), ("1", 1.0), ("2", 2.0),
 
 def p_dropdown(value: float = 2.0, ps=None, description: str = "p") -> W.Dropdown:
     """A dropdown of the p values of P_OPTIONS that are in ``ps`` (all when None), set to ``value``."""
+    if ps is not None:
+        ps = check_sequence("ps", ps, lambda k, p: check_p(p, name=k))
+    value = check_p(value, name="value")
+    if not isinstance(description, str):
+        raise TypeError(f"description must be a str, got {type(description).__name__}")
     options = [(label, p) for label, p in P_OPTIONS if ps is None or p in ps]
     if float(value) not in [p for _, p in options]:
         raise ValueError(f"value must be one of the offered p {[p for _, p in options]}, got {value!r}")

@@ -78,8 +78,11 @@ def git(*args) -> str:
         return "unknown"
 
 
-def first_failure(output: str) -> str:
-    """The first failing cell of an nbval run and why: 'cell 14: outputs differ' or 'cell 9: ClaimFailed: ...'."""
+def first_failure(output: str, code_cells: list[int] | None = None) -> str:
+    """The first failing cell of an nbval run and why: 'cell 14: outputs differ' or 'cell 9: ClaimFailed: ...'.
+
+    nbval numbers code cells only ("Cell 5" is the sixth code cell); with ``code_cells`` (the notebook index of
+    each code cell) the cell is named by its index among all cells, as the course's issues count them."""
     output = re.sub(r"\x1b\[[0-9;]*m", "", output)  # the kernel's traceback comes coloured
     m = re.search(r"^FAILED \S+::Cell (\d+)", output, re.M)
     if not m:
@@ -88,13 +91,16 @@ def first_failure(output: str) -> str:
     cell = m.group(1)
     block = output.split(f"::Cell {cell} _", 1)[-1] if f"::Cell {cell} _" in output else output
     block = block.split("short test summary info", 1)[0]
+    name = f"cell {cell}"
+    if code_cells is not None and int(cell) < len(code_cells):
+        name = f"cell {code_cells[int(cell)]} (nbval's Cell {cell})"
     if re.search(rf"Cell {cell}: Cell outputs differ", block):
-        return f"cell {cell}: outputs differ"
+        return f"{name}: outputs differ"
     errors = re.findall(r"^(?:\S+\.)?([A-Za-z_]\w*(?:Error|Exception|Failed|Interrupt|Exit)): ?(.*)$", block, re.M)
     if errors:
-        name, msg = errors[-1]
-        return f"cell {cell}: {name}: {msg.strip()[:300]}"
-    return f"cell {cell}: error"
+        kind, msg = errors[-1]
+        return f"{name}: {kind}: {msg.strip()[:300]}"
+    return f"{name}: error"
 
 
 def run_nbval(lesson: Path, mutant: str, log_dir: Path, timeout: float) -> dict:
@@ -116,7 +122,14 @@ def run_nbval(lesson: Path, mutant: str, log_dir: Path, timeout: float) -> dict:
     (log_dir / f"{tag}.log").write_text(output, encoding="utf-8")
     reached = sorted(set(reach.read_text(encoding="utf-8").split())) if reach.exists() else []
     return {"passed": rc == 0, "rc": rc, "seconds": seconds, "reached": reached,
-            "failure": "" if rc == 0 else (f"timeout after {timeout:.0f} s" if rc is None else first_failure(output))}
+            "failure": "" if rc == 0 else (f"timeout after {timeout:.0f} s" if rc is None
+                                           else first_failure(output, code_cells(lesson)))}
+
+
+def code_cells(lesson: Path) -> list[int]:
+    """The index (among all cells, from 0) of each code cell of a lesson, in order."""
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    return [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
 
 
 def say(msg: str) -> None:

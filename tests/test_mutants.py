@@ -146,6 +146,7 @@ def test_runner_reads_the_first_failing_cell():
     differ = ("___ lessons/01_x.ipynb::Cell 6 ___\nNotebook cell execution failed\nCell 6: Cell outputs differ\n"
               "=== short test summary info ===\nFAILED lessons/01_x.ipynb::Cell 6 - Notebook cell execution failed\n")
     assert runner.first_failure(differ) == "cell 6: outputs differ"
+    assert runner.first_failure(differ, [1, 3, 4, 5, 8, 9, 12]) == "cell 12 (nbval's Cell 6): outputs differ"
     error = ("___ lessons/02_x.ipynb::Cell 9 ___\nCell 9: Cell execution caused an exception\n"
              "\x1b[31mClaimFailed\x1b[39m: claim failed: accuracy is at least 0.9, but the value measured here is 0.1\n"
              "=== short test summary info ===\nFAILED lessons/02_x.ipynb::Cell 9 - Notebook cell execution failed\n")

@@ -188,3 +188,16 @@ def test_l0_projection_breaks_ties_by_position():
     assert torch.equal(out[0, :160], d[0, :160]) and not bool(out[0, 160:].any())   # the first 160 of 300 ties
     # row 1: every entry of size 2, then the first 10 of the ties of size 1 (positions 1, 3, ..., 19)
     assert bool((out[1, ::2] == -2).all()) and bool((out[1, 1:21:2] == 1).all()) and not bool(out[1, 21::2].any())
+
+
+def test_best_segment_class_names_its_order_and_radius():
+    # t = 1 on the 2x2 binary space, by hand: the first two images of the simplicial order (all black, and one
+    # white pixel) grow into 5 + 5 - 2 = 8 images, half the space, whose core at t = 1 is those two: share 2/8
+    # (one image alone: 1 of 5)
+    S = ImageSpace(2)
+    r = isoperimetry.best_segment_class(S, 1)
+    assert (r.order, r.t, r.k, r.size, r.core, r.share) == ("bit simplicial", 1, 2, 8, 2, 0.25)
+    # t = 4 covers the whole space from any start: no class of at most half the space, an empty result that
+    # still says which order and radius were asked
+    r = isoperimetry.best_segment_class(S, 4, "level sum")
+    assert (r.order, r.t, r.k, r.size, r.core, r.share) == ("level sum", 4, 0, 0, 0, 0.0)

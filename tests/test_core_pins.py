@@ -201,3 +201,11 @@ def test_best_segment_class_names_its_order_and_radius():
     # still says which order and radius were asked
     r = isoperimetry.best_segment_class(S, 4, "level sum")
     assert (r.order, r.t, r.k, r.size, r.core, r.share) == ("level sum", 4, 0, 0, 0, 0.0)
+
+
+def test_robust_share_counts_every_chunk():
+    # more values than one counting chunk (2^22): every chunk must be added
+    n = 2**22 + 6
+    r = torch.arange(n, dtype=torch.float32)
+    s = census.robust_share(None, r, [n - 4.0, 3.0])
+    assert s.size.tolist() == [n] and s.robust[0].tolist() == [3 / n, (n - 4) / n]

@@ -43,7 +43,12 @@ _CPU_BLOCK_BYTES = 4 * 2**20
 def chunk_labels(out, k: int, device) -> torch.Tensor:
     """A classifier's answer for a chunk of k images as uint8 labels on ``device``, or a clear error (labels must be
     k integers in 0..255)."""
-    out = torch.as_tensor(out)
+    try:
+        out = torch.as_tensor(out)
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise TypeError(f"classifier must return a tensor or array of integer labels, got {type(out).__name__}") from e
+    if out.device.type == "meta":
+        raise ValueError("classifier returned a tensor on the meta device, which holds no labels")
     if out.dtype.is_floating_point or out.dtype == torch.bool or out.is_complex():
         raise TypeError(f"classifier must return integer labels, got dtype {out.dtype}")
     out = out.reshape(-1)

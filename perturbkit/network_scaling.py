@@ -135,6 +135,9 @@ def covered_noise(model, n: int, k: int = 16, pool: int = 400, seed: int = 1, cl
         raise TypeError(f"model must be a network (a callable on images), got {type(model).__name__}")
     noise = ImageSpace(n).sample(pool, generator=torch.Generator().manual_seed(seed), device=device)
     labels = predict(model, noise)
+    if int(labels.max()) >= classes:
+        raise ValueError(f"classes must be the number of the model's classes: the model gave label "
+                         f"{int(labels.max())} with classes={classes}")
     shares = torch.bincount(labels, minlength=classes).double() / pool
     top = int(shares.argmax())
     exempt = top if float(shares[top]) > 0.5 else None

@@ -288,6 +288,9 @@ TABLE = {
         (lambda: census.label_space(classifiers.sum_threshold, S, device=NO_CUDA), RuntimeError, ["device"]),
         (lambda: census.label_space(classifiers.sum_threshold, S, batch_size=0), ValueError, ["batch_size"]),
         (lambda: census.label_space(classifiers.sum_threshold, S, progress="no"), TypeError, ["progress"]),
+        (lambda: census.label_space(lambda images: None, S), TypeError,
+         ["classifier must return a tensor or array of integer labels", "nonetype"]),
+        (lambda: census.census_bytes(4), TypeError, ["space must be a perturbkit.spaces.imagespace", "int"]),
     ],
     "hamming": [
         (lambda: hamming.ball_size(-1, 2), ValueError, ["N must be an integer >= 0", "-1"]),

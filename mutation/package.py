@@ -3,16 +3,17 @@
     .venv/bin/python mutation/package.py                  # the sampled run kept here (make mutants-package)
     .venv/bin/python mutation/package.py --sample 0       # every mutant (hours on 2 cores)
     .venv/bin/python mutation/package.py --resume NAME... # rerun these mutants in the existing scratch copy
+                                                          # (copy changed tests into its tests/ first)
 
 The run happens in a scratch copy (``build/mutation/package``: the package and the unit tests of the last commit, or
 of the working tree with ``--worktree``, and mutation/setup.cfg as its setup.cfg), so mutmut's ``mutants/`` folder
-never lands in the working tree. mutmut first runs the selected tests
-once and records which test calls which function; each mutant is then tested by the tests that call its function
+never lands in the working tree. mutmut first runs the selected tests once and records which test calls which
+function; each mutant is then tested by the tests that call its function
 only (stopping at the first failure), in a worker forked from a server that has imported the tests.
 
 Sampling. A complete run has about 5,000 mutants and takes hours on a 2-core machine, so by default the run takes a
-reproducible sample: the mutant names of each core module, sorted, are shuffled by ``random.Random(seed)`` (seed 0)
-and the first ``--sample`` (default 60) are run. The same sources, seed and sample size give the same mutants.
+reproducible sample: the mutant names of each core module, sorted, are shuffled by ``random.Random(f"{seed}:{module}")``
+(seed 0) and the first ``--sample`` (default 60) are run. The same sources, seed and sample size give the same mutants.
 
 Results (written to mutation/): ``package-results.json`` (every sampled mutant's status and diff) and
 ``package-results.md`` (date, tool, command, per-module and total score, every mutant not killed with its diff and,

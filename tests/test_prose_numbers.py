@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 MAX_RATE = 0.02
 # lessons whose prose is still being rewritten for the neighbourhood rule (emptied lesson by lesson)
-NOT_YET = {"04", "05", "06", "07", "08", "10", "11"}
+NOT_YET = {"06", "07", "08", "10", "11"}
 
 # lesson prefix -> {number as written: why it needs no output}
 ALLOWED: dict[str, dict[str, str]] = {
@@ -49,6 +49,18 @@ ALLOWED: dict[str, dict[str, str]] = {
     "00": {"255": "8/255, the l-inf budget often used for 8-bit colour images (a convention, quoted)"},
     "02": {"1797": "the size of scikit-learn's digits data set", "17": "the grey levels of those digits",
            "16": "4/16 in the quiz: four grey levels of the digits' 17-level lattice"},
+    "05": {"0.337": "0.6745 / 2, the median of |Z| over 2 for a normal Z (theory)",
+           "1437": "the training digits: four fifths of scikit-learn's 1797 (data/train_models.py)",
+           "50": "0.2 (L - 1) at L = 256, lesson 07's crossover (theory)"},
+    "07": {"0.2": "D = 0.2 n, the rule of thumb for Phi^-1(3/4) sigma_L n = 0.195 n at many levels (theory)",
+           "50": "the crossover near n = 50 at 8 bits: 0.2 (L - 1) = 51, Phi^-1(3/4) sigma_256 255 = 49.8 (theory)",
+           "0.674": "Phi^-1(3/4), the median of |Z| for a normal Z (a constant)",
+           "12": "the variance 1/12 of a uniform entry, in the quiz (theory)"},
+    "08": {"20": "a made-up example in the quiz: two images 20 pixels apart", "21": "20 + 1 in the same example"},
+    "10": {"80%": "a made-up example of a robustness claim, quoted", "60%": "a made-up vendor claim in Exercise 5",
+           "1.25": "the FGSM-RS step 1.25 eps of Wong et al. (the recipe's definition)"},
+    "11": {"1e-6": "a made-up class size in the quiz", "8.9e-6": "the concentration bound at c = 3 (lesson 03 prints "
+           "it), quoted in the quiz"},
     "01": {"33": "2^25 = 33.5 million, the number of binary 5x5 images", "12": "the quiz's wrong answer 3 x 4 = 12"},
 }
 
@@ -168,6 +180,7 @@ def prose(md: str) -> str:
     md = _MATHS.sub(" ", md)
     md = re.sub(r"\]\([^)]*\)", "]", md)                        # link targets
     md = re.sub(r"\[\d\d(?=[ \]])", "[", md)                     # lesson numbers in link texts: [11 the literature]
+    md = re.sub(r"^\|\s*\d\d\s*\|", "|", md, flags=re.M)              # and in the first column of a table of lessons
     md = re.sub(r"<[^>]*>", " ", md)                            # HTML tags and their attributes
     md = re.sub(r"^#+ .*$", " ", md, flags=re.M)                # headings (section numbers)
     # names of numbered things: Theorem 3.7, lesson 04, Exercises 2 and 3, section 3 ...
@@ -308,6 +321,8 @@ def test_a_random_number_rarely_passes(path):
 @pytest.mark.parametrize("prefix", sorted(ALLOWED))
 def test_every_allowed_number_is_still_written_and_needed(prefix):
     """An ALLOWED entry whose number the prose no longer writes, or that a neighbourhood now backs, is stale."""
+    if prefix in NOT_YET:
+        pytest.skip("the lesson's prose is still being rewritten")
     path = next(p for p in LESSONS if p.name.startswith(prefix))
     les = Lesson(path)
     needed = set()

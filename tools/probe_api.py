@@ -784,10 +784,13 @@ def classify(call, words, returns_ok=None) -> tuple[str, str]:
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(TIME_LIMIT)
     try:
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            value = call()
-    except _Timeout:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value = call()
+        finally:
+            signal.alarm(0)
+    except _Timeout:  # also when the alarm goes off just as the call ends
         return "unclear", f"ran past {TIME_LIMIT} s"
     except Exception as e:  # noqa: BLE001 - every exception is classified
         frames = traceback.extract_tb(e.__traceback__)
@@ -799,7 +802,6 @@ def classify(call, words, returns_ok=None) -> tuple[str, str]:
             return "clear", text
         return "unclear", text + where
     finally:
-        signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     if returns_ok is not None and returns_ok(value):
         return "clear", f"returned {str(value)[:100]!r}"

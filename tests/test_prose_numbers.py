@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 MAX_RATE = 0.02
 # lessons whose prose is still being rewritten for the neighbourhood rule (emptied lesson by lesson)
-NOT_YET = {"07", "08", "10"}
+NOT_YET = {"07", "10"}
 
 # lesson prefix -> {number as written: why it needs no output}
 ALLOWED: dict[str, dict[str, str]] = {
@@ -68,7 +68,7 @@ ALLOWED: dict[str, dict[str, str]] = {
 _INT = r"\d+(?:,\d{3})*"
 _PLAIN = re.compile(rf"(?<![\w.^_])({_INT}(?:\.\d+)?)(?:[eE]([-+]?\d+))?(\s*%)?(?![\w^])")
 _LATEX_NUMBER = re.compile(rf"(?<![\w.])({_INT}(?:\.\d+)?)(\s*\\?%)?(?![\d.])")   # 0.2n: a coefficient is a number
-_LATEX_POWER = re.compile(rf"(?:(?<![\w.])({_INT}(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*)?(?<![\w.])10\s*\^\s*"
+_LATEX_POWER = re.compile(rf"(?:(?<![\w.])({_INT}(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*|(?<![\w.]))10\s*\^\s*"
                           rf"(?:\{{\s*(-?\s*{_INT}(?:\.\d+)?)\s*\}}|(\d))")
 _EVIDENCE = re.compile(rf"(?<![\w.])({_INT}(?:\.\d+)?)(?:[eE]([-+]?\d+))?(\s*%)?")
 

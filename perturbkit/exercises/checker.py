@@ -97,6 +97,12 @@ class Checker:
 CHECKERS: dict[str, Checker] = {}
 
 
+def answer_is(value_of: Callable[[], Any]) -> Callable[[Any, Any], bool]:
+    """A :class:`Mistake`'s test: the answer equals the wrong value ``value_of()`` (computed when a wrong answer is
+    checked), and that value is not the reference itself (a mistake that coincides with the answer is no mistake)."""
+    return lambda a, r: a == value_of() and value_of() != r
+
+
 def register(checker: Checker) -> Checker:
     """Add a checker to the registry (each exercise id once)."""
     if checker.exercise in CHECKERS:

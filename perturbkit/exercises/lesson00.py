@@ -14,7 +14,7 @@ import numpy as np
 
 from ..budgets import space_numbers
 from . import answers
-from .checker import Checker, Mistake, equal, register
+from .checker import Checker, Mistake, answer_is, equal, register
 from .quiz import Choice, Question, register_quiz
 
 IMAGENET_N = 224 * 224 * 3
@@ -43,10 +43,6 @@ def smallest_entries(N: int = IMAGENET_N, share: float = 0.01) -> int:
     return int(np.argmax(ok))
 
 
-def _is(value):
-    """A mistake's test: the answer equals ``value()`` (computed when a wrong answer is checked, then cached)."""
-    return lambda a, r: a == value()
-
 
 def _no_ln2_term() -> int:
     # the radius without the sqrt(ln 2) term: exp(-2 t^2 / N) <= 1/100
@@ -58,10 +54,10 @@ register(Checker(
     hint="the ratio for n-by-n images with q channels is (sqrt(q) n)^(1/2) / (q n^2)^(1/2); solve ratio <= 0.05 for "
          "n, or loop over n with space_numbers(n, channels=3, p=2).ratio.",
     mistakes=(
-        Mistake(_is(lambda: smallest_side(channels=1)),
+        Mistake(answer_is(lambda: smallest_side(channels=1)),
                 "that is the answer for grey images; the question is about colour images, q = 3 channels "
                 "(channels=3).", lambda r: smallest_side(channels=1)),
-        Mistake(_is(lambda: smallest_side(p=0)),
+        Mistake(answer_is(lambda: smallest_side(p=0)),
                 "that is the answer for p = 0 (changed entries); the question asks for the l2 budget and diameter "
                 "(p = 2).", lambda r: smallest_side(p=0)),
         Mistake(lambda a, r: a == r - 1, "at that n the ratio is still just above 0.05: take the first n at which it "
@@ -75,10 +71,10 @@ register(Checker(
     mistakes=(
         Mistake(lambda a, r: a == r - 1, "at that t the bound is still just above 0.01: round the exact radius up, "
                 "not down (a number of entries is whole).", lambda r: r - 1),
-        Mistake(_is(_no_ln2_term),
+        Mistake(answer_is(_no_ln2_term),
                 "you left out the sqrt(ln 2) term: the bound is exp(-(t sqrt(2/N) - sqrt(ln 2))^2), not "
                 "exp(-2 t^2 / N).", lambda r: _no_ln2_term()),
-        Mistake(_is(lambda: smallest_entries(224 * 224)),
+        Mistake(answer_is(lambda: smallest_entries(224 * 224)),
                 "N counts every entry: 224 x 224 pixels times 3 colour channels.",
                 lambda r: smallest_entries(224 * 224)),
     )))

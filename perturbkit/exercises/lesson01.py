@@ -12,7 +12,7 @@ import torch
 from ..norms import size
 from ..spaces import ImageSpace
 from . import answers
-from .checker import Checker, Mistake, equal, register
+from .checker import Checker, Mistake, answer_is, equal, register
 from .quiz import Choice, Question, register_quiz
 
 # The image of exercise 01.2: entries in reading order (row 0: 1, 1/2; row 1: 0, 1) of a 2x2 image with 3 levels.
@@ -37,17 +37,13 @@ def images_within(radius: float = 1.5, p: float = 2, n: int = 3) -> int:
     return int((size(space.images(torch.arange(space.size)), p) <= radius).sum())
 
 
-def _is(value):
-    """A mistake's test: the answer equals ``value()`` (computed when a wrong answer is checked)."""
-    return lambda a, r: a == value()
-
 
 register(Checker(
     "01.2", answers.whole_number, index_of_image, equal,
     hint="write the image's levels (0, 1 or 2: the value times L - 1) in reading order and read them as the digits "
          "of a number in base 3, the first entry being the most significant.",
     mistakes=(
-        Mistake(_is(_reversed_index), "you read the digits in the wrong order: entry 0 (top-left) is the most "
+        Mistake(answer_is(_reversed_index), "you read the digits in the wrong order: entry 0 (top-left) is the most "
                 "significant digit, as in space.digits([11]) for the 2x2 binary images.", lambda r: _reversed_index()),
         Mistake(lambda a, r: a == r + 1, "indices start at 0 (the all-black image has index 0), not at 1.",
                 lambda r: r + 1),
@@ -61,11 +57,12 @@ register(Checker(
     mistakes=(
         Mistake(lambda a, r: a == r - 1, "do not forget the all-black image itself: it is at distance 0.",
                 lambda r: r - 1),
-        Mistake(_is(lambda: images_within(1.5, p=0)),
+        Mistake(answer_is(lambda: images_within(1.5, p=0)),
                 "1.5 is an l2 distance, not a number of changed entries: for binary images d_2 = sqrt(d_0), so "
                 "d_2 <= 1.5 allows d_0 <= 2.25.", lambda r: images_within(1.5, p=0)),
-        Mistake(_is(lambda: images_within(1.5) - images_within(1.0)), "count every image within the distance, not "
-                "only those exactly two entries away.", lambda r: images_within(1.5) - images_within(1.0)),
+        Mistake(answer_is(lambda: images_within(1.5) - images_within(1.0)),
+                "count every image within the distance, not only those exactly two entries away.",
+                lambda r: images_within(1.5) - images_within(1.0)),
     )))
 
 

@@ -11,7 +11,7 @@ from functools import cache
 
 from .. import drawing, guarantees
 from . import answers
-from .checker import Checker, Mistake, equal, register
+from .checker import Checker, Mistake, answer_is, equal, register
 from .quiz import Choice, Question, register_quiz
 
 # The house of exercise 2 (unit-square coordinates, y downwards): walls and roof as one closed stroke, and a door.
@@ -28,23 +28,20 @@ def house_counts(n: int) -> tuple[int, int, int]:
     return drawing.pixel_count(house | door), drawing.pixel_count(house), drawing.pixel_count(door)
 
 
-def _is(value_of):
-    """A mistake matcher: the answer equals the wrong value ``value_of()`` (and that value is not the reference)."""
-    return lambda a, r: a == value_of() and value_of() != r
-
 
 register(Checker(
     "09.2", answers.whole_number, lambda: house_counts(HOUSE_N)[0], equal,
     hint="draw both strokes at n = 256 with drawing.polyline, combine the two masks with | and count the pixels of "
          "the result with drawing.pixel_count.",
     mistakes=(
-        Mistake(_is(lambda: house_counts(HOUSE_N)[1] + house_counts(HOUSE_N)[2]),
+        Mistake(answer_is(lambda: house_counts(HOUSE_N)[1] + house_counts(HOUSE_N)[2]),
                 "you added the two counts: the pixels where the door meets the bottom wall are then counted twice. "
                 "Take the union of the two masks (house | door) first, then count.",
                 lambda r: house_counts(HOUSE_N)[1] + house_counts(HOUSE_N)[2]),
-        Mistake(_is(lambda: house_counts(HOUSE_N)[1]), "that is the house without its door: add the door's stroke.",
+        Mistake(answer_is(lambda: house_counts(HOUSE_N)[1]),
+                "that is the house without its door: add the door's stroke.",
                 lambda r: house_counts(HOUSE_N)[1]),
-        Mistake(_is(lambda: house_counts(64)[0]), "that is the count at n = 64; the exercise asks for n = 256.",
+        Mistake(answer_is(lambda: house_counts(64)[0]), "that is the count at n = 64; the exercise asks for n = 256.",
                 lambda r: house_counts(64)[0]),
     )))
 
@@ -53,14 +50,14 @@ register(Checker(
     hint="evaluate bounds.harper_bound(N, t) for t = 0, 1, 2, ... with N = n * n entries (it accepts a NumPy "
          "array of t) and take the first t where it is at most 0.01.",
     mistakes=(
-        Mistake(_is(lambda: guarantees.harper_radius(HARPER_N, HARPER_SHARE) - 1),
+        Mistake(answer_is(lambda: guarantees.harper_radius(HARPER_N, HARPER_SHARE) - 1),
                 "that is the last t at which the bound is still above 1%; the first t at which it is at most 1% "
                 "is asked for.",
                 lambda r: r - 1),
-        Mistake(_is(lambda: guarantees.harper_radius(math.isqrt(HARPER_N), HARPER_SHARE)),
+        Mistake(answer_is(lambda: guarantees.harper_radius(math.isqrt(HARPER_N), HARPER_SHARE)),
                 "N is the number of entries of the image, n * n = 4096 for a binary 64x64 image, not n.",
                 lambda r: guarantees.harper_radius(math.isqrt(HARPER_N), HARPER_SHARE)),
-        Mistake(_is(lambda: guarantees.harper_radius(HARPER_N, 0.05)),
+        Mistake(answer_is(lambda: guarantees.harper_radius(HARPER_N, 0.05)),
                 "that radius caps the robust share at 5%; the exercise asks for 1%.",
                 lambda r: guarantees.harper_radius(HARPER_N, 0.05)),
     )))

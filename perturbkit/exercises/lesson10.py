@@ -16,7 +16,7 @@ import torch
 from .. import threat
 from ..data import load_mnist, quantize
 from . import answers
-from .checker import Checker, Mistake, equal, register
+from .checker import Checker, Mistake, answer_is, equal, register
 from .quiz import Choice, Question, register_quiz
 
 CIFAR_N, SHARE, LIMIT = 3 * 32 * 32, 0.05, 1.0
@@ -52,23 +52,20 @@ def common_radius_cap() -> int:
     return (closest_distance() + 1) // 2
 
 
-def _is(value_of):
-    return lambda a, r: a == value_of() and value_of() != r
-
 
 register(Checker(
     "10.2", answers.whole_number, lambda: smallest_levels(CIFAR_N), equal,
     hint="evaluate threat.lattice_l2_radius(3 * 32 * 32, L, 0.05) for L = 2, 3, 4, ... and stop at the first L "
          "where it is below 1.",
     mistakes=(
-        Mistake(_is(lambda: smallest_levels(CIFAR_N) - 1),
+        Mistake(answer_is(lambda: smallest_levels(CIFAR_N) - 1),
                 "at that L the radius is still at least 1: the first L where it is below 1 is asked for.",
                 lambda r: r - 1),
-        Mistake(_is(lambda: smallest_levels(CIFAR_N, _without_factor)),
+        Mistake(answer_is(lambda: smallest_levels(CIFAR_N, _without_factor)),
                 "the cube's radius is multiplied by L/(L-1) in Theorem 10.1 (the lattice is stretched from the box "
                 "centres to the levels); use threat.lattice_l2_radius rather than your own formula.",
                 lambda r: smallest_levels(CIFAR_N, _without_factor)),
-        Mistake(_is(lambda: smallest_levels(32 * 32)),
+        Mistake(answer_is(lambda: smallest_levels(32 * 32)),
                 "N counts every entry: a 32x32 image with 3 colour channels has 3 * 32 * 32 = 3072 of them.",
                 lambda r: smallest_levels(32 * 32)),
     ),
@@ -79,11 +76,11 @@ register(Checker(
     hint="binarise the digits with quantize(x, 2), find the smallest Hamming distance d between a 4 and a 9, and "
          "apply Proposition 10.2 part 2 (d_0 is a path metric with steps s = 1); the radius is a whole number.",
     mistakes=(
-        Mistake(_is(closest_distance),
+        Mistake(answer_is(closest_distance),
                 "that is the distance d itself, the cap at ONE image (part 1); a radius that must hold at both "
                 "images of the pair is capped by part 2.",
                 lambda r: closest_distance()),
-        Mistake(_is(lambda: closest_distance() // 2),
+        Mistake(answer_is(lambda: closest_distance() // 2),
                 "part 2 says r(x) + r(y) <= d + s: you dropped the one step s = 1 that the first image of the "
                 "other class adds.",
                 lambda r: closest_distance() // 2),

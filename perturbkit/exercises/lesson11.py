@@ -18,7 +18,7 @@ from ..census import label_space
 from ..hamming import distance_to_set
 from ..spaces import ImageSpace
 from . import answers
-from .checker import Checker, Mistake, equal, register
+from .checker import Checker, Mistake, answer_is, equal, register
 from .quiz import Choice, Question, register_quiz
 
 RADIUS = 2                     # exercise 11.2: changed pixels
@@ -78,25 +78,22 @@ def _without_error_term(N: int) -> int:
     return math.ceil(math.sqrt(N * math.log(1 / UNCOVERED) / 2))
 
 
-def _is(value_of):
-    return lambda a, r: a == value_of() and value_of() != r
-
 
 register(Checker(
     "11.2", answers.whole_number, lambda: within_errors(RADIUS), equal,
     hint="the error region is where the two classifiers disagree; count every image at most 2 changed pixels from "
          "it (distance_to_set(truth != guess, space) <= 2), the error region itself included.",
     mistakes=(
-        Mistake(_is(lambda: within_errors(0)),
+        Mistake(answer_is(lambda: within_errors(0)),
                 "that is the error region itself (t = 0): its 2-neighbourhood also holds every image that 1 or 2 "
                 "changed pixels take into it.", lambda r: within_errors(0)),
-        Mistake(_is(lambda: within_errors(1)),
+        Mistake(answer_is(lambda: within_errors(1)),
                 "that is the 1-neighbourhood: the exercise asks for images within 2 changed pixels.",
                 lambda r: within_errors(1)),
-        Mistake(_is(lambda: _one_sided(RADIUS)),
+        Mistake(answer_is(lambda: _one_sided(RADIUS)),
                 "changes go both ways: an image can reach the error region by turning pixels white or by turning "
                 "them black, so count images on both sides of it.", lambda r: _one_sided(RADIUS)),
-        Mistake(_is(lambda: 2 ** 16 - within_errors(RADIUS)),
+        Mistake(answer_is(lambda: 2 ** 16 - within_errors(RADIUS)),
                 "that counts the images FARTHER than 2 changed pixels from every error: the question asks for the "
                 "images within 2.", lambda r: 2 ** 16 - within_errors(RADIUS)),
     ),
@@ -107,20 +104,20 @@ register(Checker(
     hint="solve exp(-(t sqrt(2/N) - sqrt(ln(1/0.01)))**2) <= 0.01 for the smallest whole t, with N = 3 * 224 * 224 "
          "(and check that t is at least sqrt(N ln(1/0.01) / 2), where Proposition 11.7 starts to apply).",
     mistakes=(
-        Mistake(_is(lambda: smallest_t(entries()) - 1),
+        Mistake(answer_is(lambda: smallest_t(entries()) - 1),
                 "at that t the bound is still above 1%: round the solution up, not down.",
                 lambda r: r - 1),
-        Mistake(_is(lambda: smallest_t(entries(channels=1))),
+        Mistake(answer_is(lambda: smallest_t(entries(channels=1))),
                 "N counts every entry: an RGB crop of 224 x 224 pixels has 3 * 224 * 224 of them.",
                 lambda r: smallest_t(entries(channels=1))),
-        Mistake(_is(lambda: _with_ln2(entries())),
+        Mistake(answer_is(lambda: _with_ln2(entries())),
                 "the error region fills 1% of the space, not half of it: Proposition 11.7's constant is "
                 "sqrt(ln(1/alpha)) with alpha = 0.01; ln 2 belongs to Theorem 3.9 (a class's complement, alpha = 1/2).",
                 lambda r: _with_ln2(entries())),
-        Mistake(_is(lambda: _without_error_term(entries())),
+        Mistake(answer_is(lambda: _without_error_term(entries())),
                 "you kept only the fluctuation of d_0(x, E) around its mean; the mean itself can be as large as "
                 "sqrt(N ln(1/alpha) / 2), and t must cover both.", lambda r: _without_error_term(entries())),
-        Mistake(_is(lambda: smallest_t(entries(), log=math.log10)),
+        Mistake(answer_is(lambda: smallest_t(entries(), log=math.log10)),
                 "the logarithms are natural ones (McDiarmid's inequality is an exponential bound).",
                 lambda r: smallest_t(entries(), log=math.log10)),
     ),

@@ -209,3 +209,14 @@ def test_robust_share_counts_every_chunk():
     r = torch.arange(n, dtype=torch.float32)
     s = census.robust_share(None, r, [n - 4.0, 3.0])
     assert s.size.tolist() == [n] and s.robust[0].tolist() == [3 / n, (n - 4) / n]
+
+
+def test_sizes_of_a_batch_of_scalars():
+    # a 1-d tensor is a batch of one-entry perturbations
+    from perturbkit import norms
+
+    d = torch.tensor([0.5, -2.0, 0.0])
+    for p in (0.0, 0.5, 1.0, 2.0, math.inf):
+        expected = [1.0, 1.0, 0.0] if p == 0 else [0.5 ** min(p, 1) if p < 1 else 0.5, 2.0 ** min(p, 1) if p < 1
+                                                   else 2.0, 0.0]
+        assert norms.size(d, p).tolist() == pytest.approx(expected), p

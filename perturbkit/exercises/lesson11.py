@@ -62,7 +62,7 @@ def smallest_t(N: int, error: float = ERROR, uncovered: float = UNCOVERED, log=m
     """The smallest whole t with uncovered_bound(N, t, error) <= uncovered: t >= sqrt(N/2) (sqrt(ln 1/error) +
     sqrt(ln 1/uncovered)), then stepped to the exact integer (the closed form may sit a rounding error off)."""
     t = max(0, math.ceil(math.sqrt(N / 2) * (math.sqrt(log(1 / error)) + math.sqrt(log(1 / uncovered)))) - 2)
-    while uncovered_bound(N, t, error, log) > uncovered:
+    while uncovered_bound(N, t, error, log) > uncovered:  # ends (0 < uncovered): at most 2 steps past the closed form
         t += 1
     return t
 

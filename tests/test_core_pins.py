@@ -220,3 +220,12 @@ def test_sizes_of_a_batch_of_scalars():
         expected = [1.0, 1.0, 0.0] if p == 0 else [0.5 ** min(p, 1) if p < 1 else 0.5, 2.0 ** min(p, 1) if p < 1
                                                    else 2.0, 0.0]
         assert norms.size(d, p).tolist() == pytest.approx(expected), p
+
+
+def test_census_bytes_counts_each_array():
+    # binary space, d_0: counts fit in uint8 (1 byte): two working arrays, a bool mask (1), the float32 result (4)
+    # and half an array of scratch; 3 levels, l2: squared steps up to 4 N + 1 in uint8 still, and a full clone
+    assert census.census_bytes(ImageSpace(2), 0) == 16 * (2 + 1 + 4) + 8
+    assert census.census_bytes(ImageSpace(2, levels=3), 2) == 81 * (2 + 1 + 4) + 81
+    assert census.census_bytes(ImageSpace(3), 0.5) == 512 * (2 + 1 + 4) + 256  # binary: Hamming counts for any p
+    assert census.census_bytes(ImageSpace(1, levels=3, channels=2), 0.5) == 9 * (16 + 1 + 4) + 9 * 8  # float64

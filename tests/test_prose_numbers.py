@@ -3,12 +3,13 @@
 A number in a markdown cell must be one that its *neighbourhood* contains: the code (without its comments) and the
 compared outputs of the code cell right before it and of the code cell right after it (a markdown cell next to it
 contributes nothing; the solution of an exercise is backed by the hidden solution cell before it). Compared outputs
-are exact results or the range of a checked claim, which `perturbkit.claims` prints; outputs that nbval ignores (`#
-NBVAL_IGNORE_OUTPUT`) guarantee no digit and do not count. The number must be written as the cell prints it: the same
-value (0.5 and 0.50 are one value; a percentage may be printed as a fraction or as a percentage), not a rounding of
-it, so that a prose that rounds needs the rounded value printed. A lesson-wide pool of rounded values let a random
-number pass 16-75% of the time; the neighbourhood and exact values make a coincidence rare and tie a number to the
-cell that produced it (a summary that recalls a result prints it again next to itself).
+are exact results or the range of a checked claim, which `perturbkit.claims` prints; outputs that nbval ignores
+(`# NBVAL_IGNORE_OUTPUT`) guarantee no digit and do not count. The number must be written as the cell prints it: the
+same value (0.5 and 0.50 are one value; a percentage may be printed as a fraction or as a percentage), not a rounding
+of it, so that a prose that rounds needs the rounded value printed. A lesson-wide pool of rounded values let a random
+number pass 16-75% of the time (lessons 09 and 06); the neighbourhood and exact values make a coincidence rare
+(0.4-2.0%) and tie a number to the cell that produced it (a summary that recalls a result prints it again next to
+itself).
 
 What is scanned: the prose, inline and displayed LaTeX (except exponents and indices, `2^{25}`, `\\beta_{784}`),
 and scientific notation in both (`8.9e-06`, `6.6 \\times 10^{-5}`; `10^{-224}` is backed by its exponent, a printed
@@ -40,8 +41,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 MAX_RATE = 0.02
-# lessons whose prose is still being rewritten for the neighbourhood rule (emptied lesson by lesson)
-NOT_YET = {"10"}
 
 # lesson prefix -> {number as written: why it needs no output}
 ALLOWED: dict[str, dict[str, str]] = {
@@ -299,8 +298,7 @@ def coincidental_pass_rate(les: Lesson) -> float:
 
 
 # ------------------------------------------------------------------------------------------------ the tests
-_PARAMS = [pytest.param(p, id=p.name[:2], marks=[pytest.mark.xfail(reason="prose not yet rewritten", strict=False)]
-                        if p.name[:2] in NOT_YET else []) for p in LESSONS]
+_PARAMS = [pytest.param(p, id=p.name[:2]) for p in LESSONS]
 
 
 @pytest.mark.parametrize("path", _PARAMS)
@@ -321,8 +319,6 @@ def test_a_random_number_rarely_passes(path):
 @pytest.mark.parametrize("prefix", sorted(ALLOWED))
 def test_every_allowed_number_is_still_written_and_needed(prefix):
     """An ALLOWED entry whose number the prose no longer writes, or that a neighbourhood now backs, is stale."""
-    if prefix in NOT_YET:
-        pytest.skip("the lesson's prose is still being rewritten")
     path = next(p for p in LESSONS if p.name.startswith(prefix))
     les = Lesson(path)
     needed = set()

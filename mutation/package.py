@@ -152,7 +152,10 @@ def report(work: Path, chosen: list[str], args, seconds: float) -> dict:
         entry = {"name": name, "module": module_of(name), "status": status, "diff": d}
         if status not in DETECTED and name in equivalent:
             kind = equivalent[name].get("kind", "equivalent")
-            entry["equivalent" if kind == "equivalent" else kind] = equivalent[name]["why"]
+            if kind == "equivalent":
+                entry["equivalent"] = equivalent[name]["why"]
+            else:
+                entry["note"] = f"{kind} (counted as survived): {equivalent[name]['why']}"
         rows.append(entry)
         per_module[entry["module"]]["sampled"] += 1
         per_module[entry["module"]][status] += 1
@@ -193,8 +196,7 @@ def write_markdown(res: dict, path: Path) -> None:
     for r in res["mutants"]:
         if r["status"] in DETECTED:
             continue
-        why = (f"equivalent: {r['equivalent']}" if "equivalent" in r else
-               f"device only (counted as survived): {r['device']}" if "device" in r else "NOT CLASSIFIED")
+        why = f"equivalent: {r['equivalent']}" if "equivalent" in r else r.get("note", "NOT CLASSIFIED")
         lines += [f"- `{r['name']}` ({r['status']}; {why})", "", "```diff", r["diff"], "```", ""]
     path.write_text("\n".join(lines) + "\n")
 
@@ -225,7 +227,7 @@ def main() -> int:
     (args.out / "package-results.json").write_text(json.dumps(res, indent=1) + "\n")
     write_markdown(res, args.out / "package-results.md")
     for module, c in list(res["modules"].items()) + [("total", res["total"])]:
-        print(f"{module:16s} {c['detected']:4d} / {c['sampled'] - c['equivalent']:4d}  {100 * c['score']:5.1f}%")
+        print(f"{module:16s} {c['detected']:4d} / {c['sampled'] - c.get('equivalent', 0):4d}  {100 * c['score']:5.1f}%")
     return 0
 
 

@@ -95,7 +95,8 @@ register_quiz("00", [
     Question("For $p = \\infty$, what does the course prove?", (
         Choice("Nothing at all: its budget and the diameter of the space are both 1", False,
                "the budget is not small next to the diameter, but Corollary 7.5 still says something: a "
-               "dimension-free cap on the share of a class beyond an l-infinity distance epsilon."),
+               "dimension-free cap on the share of the cube that lies in a class of at most half the space and beyond "
+               "an l-infinity distance epsilon from every other class."),
         Choice("That a change of one grey level in every pixel moves almost every image", False,
                "nothing of that size is proved; the l-infinity radius that matters is of order 1, not one level."),
         Choice("A Theta(1) statement: in the cube, the points of a class of at most half the space farther than "

@@ -116,9 +116,10 @@ register_quiz("02", [
     )),
     Question("What sets l-infinity apart in this lesson's comparison with the diameter?", (
         Choice("The theorem says nothing at all for l-infinity", False,
-               "it says something, only not something small: lesson 07 bounds, whatever the dimension, the share "
-               "of a class of at most half the space that lies farther than eps in l-infinity from every other "
-               "class (Corollary 7.5)."),
+               "the changed-entries budget alone gives only the trivial bound 1, but the course says something, only "
+               "not something small: lesson 07 bounds, whatever the dimension, the share of the cube that lies in a "
+               "class of at most half the space and farther than eps in l-infinity from every other class "
+               "(Corollary 7.5)."),
         Choice("Its diameter is 1 and the theorem's budget is of order 1 too, so no budget is small next to the "
                "diameter, while for every finite p the budget is a vanishing share of it", True,
                "for p = infinity budget and diameter are both Theta(1) (lessons 01 and 05); the statement is not "

@@ -132,7 +132,8 @@ register_quiz("03", [
          Choice("At most beta_{8N}(t) of C stays robust at t changed entries: the binary bound of a cube with 8N "
                 "coordinates", True,
                 "Lemma 3.11 carries the core and the class into the cube Q_{8N} with their sizes, and Theorem 3.7's "
-                "proof applies there; the price is about sqrt(8) times more changed entries for the same share."),
+                "proof applies there; the bound needs about sqrt(8) times more changed entries for the same share "
+                "(whether 8-bit classes really need more than binary ones is open)."),
          Choice("The binary bound beta_N(t) with the same N, since an entry changes at most once", False,
                 "the cube in which Harper's theorem is used has 8N coordinates, not N; the bound is beta_{8N}(t), "
                 "which needs about sqrt(8) times the binary radius."))),

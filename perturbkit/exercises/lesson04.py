@@ -135,8 +135,8 @@ register_quiz("04", [
     Question(
         "For 28x28 images, what does a budget of $t = \\sqrt N = 28$ changed pixels guarantee?",
         (Choice("For binary images at most about 5% of every class of at most half the space is robust; for 8-bit "
-                "images only about 49% of such a class, and the concentration bound gives the trivial 1/2 of the "
-                "space", True,
+                "images at most about 49% of such a class is robust, and the concentration bound gives the trivial 1/2 "
+                "of the space", True,
                 "beta_784(28) is about 0.051 and beta_{8 x 784}(28) about 0.49 (Theorem 3.10 needs sqrt(8) times "
                 "more entries for the same share); the concentration bound stays at 1/2 until c > sqrt(2 ln 2)."),
          Choice("Every image can be moved out of its class", False,
@@ -160,6 +160,6 @@ register_quiz("04", [
                 "only for binary images is the search proved optimal (Harper's theorem); with more levels it is the "
                 "best class we could construct, not the best there is."),
          Choice("More grey levels make classes more robust in d_0", False,
-                "the census finds the opposite: at the same number of bits the best classes found keep smaller "
-                "shares, because a changed entry may jump to any level."))),
+                "the census does not compare levels at a fixed N (its spaces with more levels have fewer entries), "
+                "so nothing here shows d_0 robustness rising with L."))),
 ])

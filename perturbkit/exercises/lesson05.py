@@ -103,10 +103,11 @@ register_quiz("05", [
                 "the budget from changed entries is 1, the diameter, but lesson 07 proves a dimension-free bound: at "
                 "most Phi(-sqrt(2 pi) eps) of the cube lies in a class of measure at most 1/2 and farther than eps "
                 "from every other class (Corollary 7.5). Theta(1) is not nothing."),
-         Choice("Theta(1): a constant distance suffices for most of every class of at most half the space, "
-                "whatever the size of the image, but it is not small next to the diameter 1", True,
-                "Corollary 7.5 bounds the share beyond eps by Phi(-sqrt(2 pi) eps), free of N (about 0.105 at eps = "
-                "0.5 on the cube), and the first-pixel classifier shows that a constant is attained."),
+         Choice("Theta(1): whatever the size of the image, the images of a class of at most half the space "
+                "farther than a constant eps from every other class fill at most Phi(-sqrt(2 pi) eps) of the cube; "
+                "but such an eps is not small next to the diameter 1", True,
+                "Corollary 7.5 bounds the share of the cube beyond eps by Phi(-sqrt(2 pi) eps), free of N (about "
+                "0.105 at eps = 0.5 on the cube), and the first-pixel classifier shows that a constant is attained."),
          Choice("It shrinks like 1/n, as for the sum classifier under continuous perturbations", False,
                 "that is one classifier; the first-pixel classifier keeps an l-inf robustness of order 1 at every "
                 "n, so no bound for every classifier can shrink with n."),

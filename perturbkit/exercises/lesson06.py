@@ -98,7 +98,8 @@ register_quiz("06", [
          Choice("Only for binary images, where the exact census can check it.", False,
                 "The proof works for every number of levels L; the lesson checks it against the exact "
                 "distribution of the sum for several L."),
-         Choice("At every N, with the explicit error term 2 C_BE / (sigma_L sqrt(N)) added to the limit.", True,
+         Choice("At every N, with the explicit error term 2 C_BE / (sigma_L sqrt(N)) added to the main term "
+                "2c / (sigma_L sqrt(2 pi)), an upper bound on the limit.", True,
                 "That term, from the Berry-Esseen inequality, is what makes the statement non-asymptotic; "
                 "without it the bound fails at small n (the finite-n check of section 2)."))),
     Question(
@@ -132,6 +133,6 @@ register_quiz("06", [
                 "Optimal for binary images among sets of its size, the ball is the least robust of the three in "
                 "l2 with 4 levels."),
          Choice("It depends on the norm: majority vote wins in changed pixels, the sum threshold in l2.", True,
-                "With more than two levels no single classifier wins in every norm at a fixed size; only the "
-                "Theta(n) rate is universal."))),
+                "Among these three classifiers on this space, ranked by their medians, the ranking depends on the "
+                "norm; only the Theta(n) rate is universal."))),
 ])

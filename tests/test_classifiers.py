@@ -84,7 +84,7 @@ def test_cuda_labels_match_cpu():
 def test_whole_space_labels_equal_image_labels(space):
     x = all_images(space)
     for f in list(classifiers.REFERENCE.values()) + [classifiers.random_labels(5, seed=9)]:
-        assert torch.equal(f.label_space(space), f(x).to(torch.uint8)), f.__name__
+        assert torch.equal(f.whole_space(space), f(x).to(torch.uint8)), f.__name__
 
 
 def test_from_model_whole_space_equals_images():
@@ -95,7 +95,7 @@ def test_from_model_whole_space_equals_images():
         assert isinstance(f, Labeller)
         with torch.no_grad():
             want = model(all_images(space)).argmax(dim=1).to(torch.uint8)
-        got = f.label_space(space)
+        got = f.whole_space(space)
         # float sums in another order may flip a label whose two scores tie to within rounding: allow none here
         assert torch.equal(got, want)
 

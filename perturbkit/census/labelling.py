@@ -81,7 +81,7 @@ class Labeller(abc.ABC):
         number of levels, with labels (uint8) on ``device``. ``chunk`` is the number of images per chunk the caller
         asks for; a labeller may choose smaller chunks (a network bounds its batch), which the caller checks."""
 
-    def label_space(self, space: ImageSpace, device=None) -> torch.Tensor:
+    def whole_space(self, space: ImageSpace, device=None) -> torch.Tensor:
         """The labels (uint8, shape (space.size,), on ``device``) of every image of ``space``."""
         device = check_device(device) or torch.device("cpu")
         out = torch.empty(space.size, dtype=torch.uint8, device=device)
@@ -190,7 +190,7 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
     check_memory(space.size + 40 * min(batch_size, space.size) * space.num_entries, device, f"labelling {space!r}")
     space.check_indexable()
     if isinstance(classifier, Labeller):
-        return classifier.label_space(space, device).to(device=device, dtype=torch.uint8)
+        return classifier.whole_space(space, device).to(device=device, dtype=torch.uint8)
     labels = torch.empty(space.size, dtype=torch.uint8, device=device)
     with tqdm(total=space.size, disable=not progress, unit="img", unit_scale=True, desc="labelling") as bar:
         for start, lab, _ in label_chunks(classifier, space, device, batch_size):

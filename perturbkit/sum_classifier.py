@@ -55,7 +55,7 @@ from scipy.stats import binom
 from .census.labelling import entry_sums
 from .checks import check_device, check_images, check_int, check_lattice, check_p, check_space_memory, check_tensor
 from .norms import size
-from .spaces import ImageSpace
+from .spaces import ImageSpace, lattice_digits
 
 TOLERANCE = 1e-6  # margin below N/2 for images given without their lattice (see the module notes)
 
@@ -101,7 +101,7 @@ def _threshold(N: int, K: int) -> int:
 def _digits(images: torch.Tensor, levels: int) -> torch.Tensor:
     """Integer levels (int64, shape (k, N)) of lattice images (k, channels, n, n)."""
     check_lattice("images", check_images("images", images), levels)
-    return torch.round(images * (levels - 1)).to(torch.int64).flatten(1)
+    return lattice_digits(images, levels).to(torch.int64).flatten(1)
 
 
 def labels(images: torch.Tensor, levels: int | None = None) -> torch.Tensor:

@@ -28,7 +28,8 @@ import numpy as np
 from . import guarantees
 from .bounds import concentration_bound, cube_l2_bound, harper_bound, linf_bound
 from .budgets import format_p
-from .checks import check_eps, check_int, check_p, check_real
+from .checks import check_eps, check_int, check_p, check_real, check_share
+from .guarantees import cube_radius
 from .spaces import ImageSpace
 
 __all__ = ["PRESETS", "COMMON_EPS", "concentration_c", "cube_radius", "lattice_l2_radius", "lattice_l2_share",
@@ -43,12 +44,9 @@ COMMON_EPS = {"MNIST 28x28x1": {math.inf: 0.3},
               "ImageNet 224x224x3": {math.inf: 4 / 255}}
 
 
-def _share(share) -> float:
-    return check_real("share", share, minimum=0, maximum=1, min_open=True, max_open=True)
-
-
 def _nontrivial(share) -> float:
-    share = _share(share)
+    """A share (check_share) below 1/2: from 1/2 on the radii below are trivial, the theorems say nothing."""
+    share = check_share(share)
     if share >= 0.5:
         raise ValueError(f"share must be below 1/2 (the bound is trivial above), got {share}")
     return share
@@ -57,14 +55,8 @@ def _nontrivial(share) -> float:
 def concentration_c(share: float) -> float:
     """The c for which t = c sqrt(N) changed entries make the concentration bound equal ``share`` (< 1/2):
     c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L (``guarantees.concentration_radius``
-    at N = 1)."""
+    at N = 1; inf for share 0)."""
     return guarantees.concentration_radius(1, _nontrivial(share))
-
-
-def cube_radius(share: float) -> float:
-    """The l2 radius r with Phi(-sqrt(2 pi) r) = ``share`` (< 1/2): the continuous-cube bound's radius, any N
-    (``guarantees.cube_radius``, refusing the trivial shares)."""
-    return guarantees.cube_radius(_nontrivial(share))
 
 
 def lattice_l2_radius(N: int, levels: int, share: float) -> float:
@@ -72,7 +64,7 @@ def lattice_l2_radius(N: int, levels: int, share: float) -> float:
     C (mu(C) <= 1/2) at l2 distance more than L/(L-1) r + sqrt(N)/(L-1) from every other class, r = cube_radius."""
     N = check_int("N", N, minimum=1)
     levels = check_int("levels", levels, minimum=2)
-    return levels / (levels - 1) * cube_radius(share) + math.sqrt(N) / (levels - 1)
+    return levels / (levels - 1) * cube_radius(_nontrivial(share)) + math.sqrt(N) / (levels - 1)
 
 
 def lattice_l2_share(N: int, levels: int, eps) -> float | np.ndarray:
@@ -90,7 +82,7 @@ def lattice_linf_radius(levels: int, share: float) -> float:
     """Corollary 7.5 inverted: the l_inf radius beyond which at most ``share`` (< 1/2) of the L-level space lies in a
     class of at most half the space, 1/(L-1) + L/(L-1) r with r = cube_radius(share); free of N."""
     levels = check_int("levels", levels, minimum=2)
-    return 1 / (levels - 1) + levels / (levels - 1) * cube_radius(share)
+    return 1 / (levels - 1) + levels / (levels - 1) * cube_radius(_nontrivial(share))
 
 
 def hamming_cost(t, p: float) -> float:
@@ -192,7 +184,7 @@ def threat_report(n: int, levels: int, channels: int, p: float, eps: float, shar
     space = ImageSpace(n, levels, channels)
     p = check_p(p)
     eps = check_real("eps", eps, minimum=0)
-    share = _share(share)
+    share = check_share(share)
     N, L = space.num_entries, space.levels
     own_bits = L & (L - 1) == 0
     t_eps = entries_within(eps, p, N)

@@ -148,7 +148,8 @@ def test_one_cube_radius_and_one_share_convention_at_both_call_sites():
     closed [0, 1] of checks.check_share (threat's was open): catches a second copy that treats the ends differently."""
     from perturbkit import guarantees, threat
 
-    assert threat.cube_radius is guarantees.cube_radius
+    for name in ("cube_radius", "concentration_c", "lattice_l2_radius", "lattice_linf_radius"):
+        assert getattr(threat, name) is getattr(guarantees, name), name  # one home: guarantees
     # the ends: radius 0 from share 1/2 on (the bound is 1/2 at r = 0), infinite at share 0
     assert cube_radius(0.5) == cube_radius(0.9) == cube_radius(1) == 0.0 and cube_radius(0) == math.inf
     assert concentration_c(0) == math.inf and lattice_l2_radius(3072, 256, 0) == math.inf

@@ -644,15 +644,15 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
         Spec("theorems", "lesson_of", theorems.lesson_of, dict(number="3.7"),
              dict(number=[("unknown", "99.9"), ("float", 3.7), ("None", None)])),
         # ------------------------------------------------------------------------------------------ threat
-        # shares: [0, 1] (checks.check_share); the radii of the theorems refuse the trivial shares >= 1/2.
-        # threat.cube_radius is guarantees.cube_radius, probed there.
-        Spec("threat", "concentration_c", threat.concentration_c, dict(share=0.1),
+        # shares: [0, 1] (checks.check_share); the radii of the theorems refuse the trivial shares >= 1/2. The
+        # radii live in guarantees (threat imports them: threat.cube_radius is guarantees.cube_radius, ...)
+        Spec("guarantees", "concentration_c", guarantees.concentration_c, dict(share=0.1),
              dict(share=reals(0, 0.5, open_max=True))),
-        Spec("threat", "lattice_l2_radius", threat.lattice_l2_radius, dict(N=784, levels=256, share=0.1),
+        Spec("guarantees", "lattice_l2_radius", guarantees.lattice_l2_radius, dict(N=784, levels=256, share=0.1),
              dict(N=ints(1), levels=ints(2), share=reals(0, 0.5, open_max=True))),
         Spec("threat", "lattice_l2_share", threat.lattice_l2_share, dict(N=784, levels=256, eps=2.0),
              dict(N=ints(1), levels=ints(2), eps=radii())),
-        Spec("threat", "lattice_linf_radius", threat.lattice_linf_radius, dict(levels=256, share=0.1),
+        Spec("guarantees", "lattice_linf_radius", guarantees.lattice_linf_radius, dict(levels=256, share=0.1),
              dict(levels=ints(2), share=reals(0, 0.5, open_max=True))),
         Spec("threat", "hamming_cost", threat.hamming_cost, dict(t=4, p=2.0), dict(t=reals(0), p=P_BAD)),
         Spec("threat", "entries_within", threat.entries_within, dict(eps=2.0, p=2.0, N=784),

@@ -1,8 +1,8 @@
 """Census speed: perturbkit.census.robustness(p=0) against scipy.ndimage.distance_transform_edt, the full 2^25
 census, the share of the streaming limit (a plain torch copy of the same array) for the torch-only passes and the
-fused kernel (perturbkit.fused: numba on the CPU, Triton on CUDA), and 2^30 images on the CPU; the bit-packed
-census (perturbkit.bitset_census) against the byte census at 2^25 and of 2^34 sum-threshold images on the CPU
-(2^36, every 6x6 binary image, on a GPU with the memory).
+fused kernel (perturbkit.census.fused: numba on the CPU, Triton on CUDA), and 2^30 images on the CPU; the
+bit-packed census (perturbkit.census.bitset_census) against the byte census at 2^25 and of 2^34 sum-threshold images on
+the CPU (2^36, every 6x6 binary image, on a GPU with the memory).
 
 Everything is measured in one run on one machine; the numbers worth quoting are the ratios. Usage:
     python benchmarks/census.py             # N = 16..22 against scipy, 2^25, streaming shares, 2^30, bit-packed 2^34
@@ -23,9 +23,18 @@ import numpy as np
 import torch
 from scipy import ndimage
 
-from perturbkit import census, classifiers, fused
-from perturbkit.bitset_census import bitset_bytes, bitset_census
-from perturbkit.census import _plan, label_space, robust_share, robustness
+from perturbkit import classifiers
+from perturbkit.census import (
+    bitset_bytes,
+    bitset_census,
+    fused,
+    label_space,
+    reference,
+    robust_share,
+    robustness,
+    tuning,
+)
+from perturbkit.census.dense import transform
 from perturbkit.spaces import ImageSpace
 from perturbkit.sum_classifier import binary_histogram
 
@@ -72,20 +81,18 @@ def full_census(N: int, device="cpu") -> None:
     labels = random_labels(N, device)
     times = []
     for use_fused in (False, True):
-        fused.enable(use_fused)
-        robustness(labels, space, 0)  # warm-up
-        times.append(best_of(lambda: robustness(labels, space, 0), repeat=5))
-    fused.enable(True)
+        with fused.enable(use_fused):
+            robustness(labels, space, 0)  # warm-up
+            times.append(best_of(lambda: robustness(labels, space, 0), repeat=5))
     kernel = "fused kernel" if fused.available(device) else "no fused kernel: torch-only again"
     print(f"full census of 2^{N} = {2**N:,} images (two classes, d_0, {device}): torch-only passes {times[0]:.3f} s, "
           f"{kernel} {times[1]:.3f} s ({times[0] / times[1]:.1f}x)")
     # streaming limit: every pass reads and writes the array once; a copy does the same once
-    plan = _plan(0, 2, N)
+    plan = reference.plan(0, 2, N)
     g = torch.zeros(2**N, dtype=plan.dtype, device=device)
     g[labels == 1] = plan.inf
     want = g.clone()
-    fused.enable(False)
-    census._transform(want, 2, N, plan)
+    reference.transform(want, 2, N, plan)
     work = g.clone()
     copy = best_of(lambda: work.copy_(g), repeat=7)
     limit = 2 * g.numel() * g.element_size() / copy
@@ -93,17 +100,16 @@ def full_census(N: int, device="cpu") -> None:
     print(f"copy of the same {g.numel() * g.element_size() / 2**20:.0f} MiB array: {copy * 1e3:.2f} ms "
           f"({limit / 1e9:.1f} GB/s)")
     for name, use_fused in (("torch-only passes", False), ("fused kernel", True)):
-        fused.enable(use_fused)
         if use_fused and not fused.available(device):
             print(f"fused kernel: none on {device} (numba on the CPU, Triton on CUDA: is it installed?)")
             continue
-        census._transform(work.copy_(g), 2, N, plan)  # warm-up (the fused kernel's first call compiles it)
-        one = best_of(lambda: (work.copy_(g), census._transform(work, 2, N, plan)), repeat=7)
+        with fused.enable(use_fused):
+            transform(work.copy_(g), 2, N, plan)  # warm-up (the fused kernel's first call compiles it)
+            one = best_of(lambda: (work.copy_(g), transform(work, 2, N, plan)), repeat=7)
         passes = one - copy  # the transform alone
         print(f"one transform, {name}: {passes * 1e3:.1f} ms for {N} passes; effective pass traffic "
               f"{traffic / passes / 1e9:.1f} GB/s = {100 * traffic / passes / limit:.0f}% of the copy; "
               f"identical to the torch-only kernel: {torch.equal(work, want)}")
-    fused.enable(True)
 
 
 def big(N: int, device="cpu") -> None:
@@ -141,9 +147,8 @@ def bitset_fused(N: int, device="cpu") -> None:
     space = ImageSpace(1, 2, N)
     runs = {}
     for use_fused in (False, True):
-        fused.enable(use_fused)
-        runs[use_fused] = bitset_census(classifiers.sum_threshold, space, device=device)
-    fused.enable(True)
+        with fused.enable(use_fused):
+            runs[use_fused] = bitset_census(classifiers.sum_threshold, space, device=device)
     same = all(np.array_equal(getattr(runs[False], k), getattr(runs[True], k)) for k in ("histogram", "robust"))
     kernel = "fused kernel" if fused.available(device) else "no fused kernel: torch-only again"
     print(f"bit-packed census of 2^{N} sum-threshold images ({device}): torch-only dilation "
@@ -172,7 +177,7 @@ if __name__ == "__main__":
     parser.add_argument("--bitset", type=int, default=None, metavar="N",
                         help="only the bit-packed census of 2^N sum-threshold images on the CPU")
     args = parser.parse_args()
-    fused._CPU_MIN_ENTRIES = 0  # measure the CPU kernels on every size (the census uses them from 2^27 images)
+    tuning.CPU_MIN_ENTRIES = 0  # measure the CPU kernels on every size (the census uses them from 2^27 images)
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
     if args.bitset is not None:

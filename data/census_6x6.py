@@ -3,14 +3,14 @@
     python data/census_6x6.py                                   # 6x6 on CUDA, writes data/census/binary_6x6.json
     python data/census_6x6.py --n 5 --device cpu --out x.json   # the same pipeline at 5x5 on a CPU (a minute)
 
-Two labellings go through the bit-packed census (perturbkit.bitset_census, one bit per image): the sum threshold
+Two labellings go through the bit-packed census (perturbkit.census.bitset_census, one bit per image): the sum threshold
 (Algorithm 1, exact integer labels), whose histogram must equal the closed form
 (perturbkit.sum_classifier.binary_histogram) and, where the fused kernels ran, the torch-only dilation's; and the
 0-versus-1 network trained on the 8x8 digits downscaled to n x n (perturbkit.pretrained "digits_0v1_mlp_{n}x{n}"),
 labelled chunk by chunk on the device with float arithmetic. Every class of at most half the space must stay under
 the Harper bound (perturbkit.bounds.harper_bound). The file stores the exact integers, the time of each census, the
 checks that passed and the provenance (device, torch and CUDA versions, the course's commit, the date and this
-command); perturbkit.census_record.load reads it back.
+command); perturbkit.census.records.load reads it back.
 
 The 6x6 census needs about 24 GiB of memory on the device (bitset_census's memory check says so before it starts):
 one GPU with that much, or a CPU machine with more memory than the course's. An existing file is never replaced
@@ -29,9 +29,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from perturbkit import bounds, census_record, classifiers, fused, pretrained  # noqa: E402
-from perturbkit.bitset_census import bitset_census  # noqa: E402
-from perturbkit.census_record import CensusRecord  # noqa: E402
+from perturbkit import bounds, classifiers, pretrained  # noqa: E402
+from perturbkit.census import bitset_census, fused, records  # noqa: E402
+from perturbkit.census.records import CensusRecord  # noqa: E402
 from perturbkit.spaces import ImageSpace  # noqa: E402
 from perturbkit.sum_classifier import binary_histogram  # noqa: E402
 
@@ -51,7 +51,7 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
     out.parent.mkdir(parents=True, exist_ok=True)
     space = ImageSpace(n)
     N = space.num_entries
-    records = []
+    done = []
     fused.available(device)  # load, compile and check the fused kernels now: their first use is not timed
 
     def report(name, c):
@@ -62,14 +62,11 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
     report(SUM_THRESHOLD, c)
     if not np.array_equal(c.histogram, binary_histogram(N)):
         raise RuntimeError("the sum threshold's histogram differs from the closed form: the census is wrong")
-    records.append(CensusRecord(SUM_THRESHOLD, c, "exact integer sums (Algorithm 1)"))
+    done.append(CensusRecord(SUM_THRESHOLD, c, "exact integer sums (Algorithm 1)"))
     checks = {"sum threshold histogram equals the closed form": True}
     if fused.applies(device, space.size):  # the same census again by the other implementation: torch-only
-        fused.enable(False)
-        try:
+        with fused.enable(False):
             plain = bitset_census(classifiers.sum_threshold, space, device=device, progress=progress)
-        finally:
-            fused.enable(True)
         report(SUM_THRESHOLD + ", torch-only dilation", plain)
         same = np.array_equal(plain.histogram, c.histogram) and np.array_equal(plain.robust, c.robust)
         if not same:
@@ -84,16 +81,16 @@ def run(n: int, device: str, out: Path, force: bool = False, progress: bool = Fa
     classify = classifiers.from_model(net, batch_size=2**22)
     c = bitset_census(classify, space, device=device, progress=progress)
     report(name, c)
-    records.append(CensusRecord(f"network {name}", c, f"float32 forward passes on {device}, chunks of images"))
+    done.append(CensusRecord(f"network {name}", c, f"float32 forward passes on {device}, chunks of images"))
 
-    for r in records:
+    for r in done:
         for i, share in enumerate(r.census.space_share):
             if share <= 0.5 and (r.census.robust[i] > bounds.harper_bound(N, r.census.t) + 1e-12).any():
                 raise RuntimeError(f"{r.name}: class {r.census.classes[i]} rises above the Harper bound")
     command = "python data/census_6x6.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     checks["every class of at most half the space under the Harper bound"] = True
-    prov = census_record.provenance(device, command.strip()) | {"checks": checks}
-    path = census_record.save(records, space, out, prov, overwrite=force)
+    prov = records.provenance(device, command.strip()) | {"checks": checks}
+    path = records.save(done, space, out, prov, overwrite=force)
     print(f"wrote {path}")
     return path
 
@@ -106,7 +103,7 @@ def main(argv=None) -> None:
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     parser.add_argument("--progress", action="store_true", help="one line per dilation round")
     args = parser.parse_args(argv)
-    out = args.out or census_record.RECORDS_DIR / f"binary_{args.n}x{args.n}.json"
+    out = args.out or records.RECORDS_DIR / f"binary_{args.n}x{args.n}.json"
     run(args.n, args.device, out, force=args.force, progress=args.progress)
 
 

@@ -21,7 +21,7 @@ __all__ = ["check_int", "check_real", "check_bool", "check_p", "check_radii", "c
            "check_tensor",
            "check_finite", "check_unit", "check_images", "check_lattice", "check_labels", "check_same_length",
            "check_nonempty", "check_eps", "check_device", "check_model", "check_model_device",
-           "model_device", "check_data", "available_bytes", "check_memory", "check_space_memory"]
+           "model_device", "check_data", "available_bytes", "check_memory", "check_space_memory", "check_share"]
 
 
 def _describe(value) -> str:
@@ -95,6 +95,13 @@ def check_real(name: str, value, minimum: float | None = None, maximum: float | 
         rng = f"in {lo or '(-inf'}, {hi or 'inf)'}"
         raise ValueError(f"{name} must be a number {rng}, got {value}")
     return value
+
+
+def check_share(share, name: str = "share") -> float:
+    """A share (of a class or of the space) as a float in the closed interval [0, 1], or a clear error naming
+    ``name``. The course's one convention: 0 and 1 are shares like any other; a function whose answer does not
+    exist at an end (a radius for share 0 that is infinite, a bound trivial from 1/2 on) says so itself."""
+    return check_real(name, share, minimum=0, maximum=1)
 
 
 def check_bool(name: str, value) -> bool:

@@ -2,7 +2,10 @@
 
 They work on any ImageSpace (any n, channels, levels) and on the device of their input; labels are int64 on that
 device. Each is a deterministic function of the image alone (never of its position in a batch), so
-:func:`perturbkit.census.label_space` can label a whole space with them chunk by chunk.
+:func:`perturbkit.census.label_space` can label a whole space with them chunk by chunk. Each also declares how it
+labels a whole space without images (a :class:`perturbkit.census.Labeller`): the sum-type ones as a table of values
+per entry and a rule on the sum (:class:`perturbkit.census.EntrySum`), a network whose first layer is linear by the
+sums of that layer's weights.
 
 * :func:`sum_threshold` - the paper's Algorithm 1 (:mod:`perturbkit.sum_classifier`): label 1 when the sum of all
   entries is at least half its maximum;
@@ -15,28 +18,15 @@ device. Each is a deterministic function of the image alone (never of its positi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import torch
 
 from . import sum_classifier
+from .census.labelling import EntrySum, LabelChunk, Labeller, entry_sums
 from .checks import check_images, check_int, check_model, model_device
 from .models import _predict
-
-# Whole-space labelling without images. A reference classifier's label is a function of a sum over entries of a
-# per-entry value, so the labels of all L**N images, in index order, come from N broadcast additions
-# (s <- s[:, None] + value_i[None, :]) instead of evaluating L**N images of N floats each.
-# perturbkit.census.label_space uses `classifier.whole_space(space, device)` when it exists.
-
-
-def _entry_sums(space, values, dtype, device, modulus: int | None = None) -> torch.Tensor:
-    """sum_i values(i)[digit_i] for every image of ``space`` in index order; ``values(i)`` is a (levels,) tensor."""
-    s = torch.zeros(1, dtype=dtype, device=device)
-    for i in range(space.num_entries):
-        s = (s[:, None] + values(i).to(device=device, dtype=dtype)[None, :]).reshape(-1)
-        if modulus is not None:  # both terms are below the modulus: one conditional subtraction, no division
-            s = torch.where(s >= modulus, s - modulus, s)
-    return s
 
 
 def _levels(space) -> torch.Tensor:
@@ -48,6 +38,12 @@ def _votes(space) -> torch.Tensor:
     d = 2 * _levels(space) - (space.levels - 1)
     return d.sign().to(torch.int8)
 
+
+def _every_entry(space, values: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """The table (num_entries, levels) that gives every entry the same ``values`` per level."""
+    return values.to(dtype).expand(space.num_entries, space.levels)
+
+
 __all__ = ["sum_threshold", "majority", "parity", "first_pixel", "random_labels", "from_model",
            "REFERENCE"]
 
@@ -57,17 +53,18 @@ def _flat(images: torch.Tensor, name: str = "images") -> torch.Tensor:
     return images.flatten(1)
 
 
-def sum_threshold(images: torch.Tensor) -> torch.Tensor:
+def _sum_threshold(images: torch.Tensor) -> torch.Tensor:
     """The paper's Algorithm 1: label 1 when the sum of all N entries is >= N/2 (half its maximum), else 0.
 
     :func:`perturbkit.sum_classifier.labels` without the lattice (float64 sum, margin TOLERANCE below N/2)."""
     return sum_classifier.labels(images)
 
 
-sum_threshold.whole_space = sum_classifier.space_labels
+sum_threshold = EntrySum(_sum_threshold, sum_classifier.level_table, sum_classifier.decide_sums)
+sum_threshold.__name__ = sum_threshold.__qualname__ = "sum_threshold"
 
 
-def majority(images: torch.Tensor) -> torch.Tensor:
+def _majority(images: torch.Tensor) -> torch.Tensor:
     """Each entry votes 1 if > 1/2, 0 if < 1/2 (abstains at exactly 1/2); label 1 when votes for 1 are more.
 
     On binary images this is the Hamming ball around the all-ones image of radius ceil(N/2) - 1: class 1 holds at
@@ -79,29 +76,37 @@ def majority(images: torch.Tensor) -> torch.Tensor:
     return (ones > zeros).to(torch.int64)
 
 
-majority.whole_space = lambda space, device=None: (
-    _entry_sums(space, lambda i: _votes(space), torch.int16, device) > 0).to(torch.uint8)
+majority = EntrySum(_majority, lambda space: _every_entry(space, _votes(space), torch.int16),
+                    lambda s, space: s > 0)
+majority.__name__ = majority.__qualname__ = "majority"
 
 
-def parity(images: torch.Tensor) -> torch.Tensor:
+def _parity(images: torch.Tensor) -> torch.Tensor:
     """Parity (0 or 1) of the number of entries above 1/2: on binary images every single change flips it."""
     x = _flat(images)
     return ((x > 0.5 + 1e-6).sum(dim=1) % 2).to(torch.int64)
 
 
-parity.whole_space = lambda space, device=None: _entry_sums(
-    space, lambda i: (_votes(space) > 0).to(torch.uint8), torch.uint8, device, modulus=2)
+parity = EntrySum(_parity, lambda space: _every_entry(space, _votes(space) > 0, torch.uint8),
+                  lambda s, space: s, modulus=2)
+parity.__name__ = parity.__qualname__ = "parity"
 
 
-def first_pixel(images: torch.Tensor) -> torch.Tensor:
+def _first_pixel_table(space) -> torch.Tensor:
+    """1 for entry 0 at a level >= 1/2, else 0."""
+    table = torch.zeros(space.num_entries, space.levels, dtype=torch.uint8)
+    table[0] = 2 * _levels(space) >= space.levels - 1
+    return table
+
+
+def _first_pixel(images: torch.Tensor) -> torch.Tensor:
     """Label 1 when entry 0 (channel 0, row 0, column 0) is >= 1/2: a half-space that ignores every other entry."""
     x = _flat(images)
     return (x[:, 0] >= 0.5 - 1e-6).to(torch.int64)
 
 
-first_pixel.whole_space = lambda space, device=None: _entry_sums(
-    space, lambda i: (2 * _levels(space) >= space.levels - 1).to(torch.uint8) if i == 0
-    else torch.zeros(space.levels, dtype=torch.uint8), torch.uint8, device)
+first_pixel = EntrySum(_first_pixel, _first_pixel_table, lambda s, space: s)
+first_pixel.__name__ = first_pixel.__qualname__ = "first_pixel"
 
 
 _P = 2_147_483_647  # the prime 2**31 - 1: products of two residues stay below 2**62, inside int64
@@ -138,16 +143,14 @@ def random_labels(k: int, seed: int = 0) -> Callable[[torch.Tensor], torch.Tenso
         v = torch.round(x.to(torch.float64) * 65535).to(torch.int64)
         return mix((v * a).remainder(_P).sum(dim=1).remainder(_P))  # terms < 2**47, sums < 2**63 for N < 2**16
 
-    def whole_space(space, device=None) -> torch.Tensor:
+    def table(space) -> torch.Tensor:  # (entries, levels): each entry's hash term at each level
         a = coefficient(space.num_entries)
         v = torch.round(_levels(space).to(torch.float64) / (space.levels - 1) * 65535).to(torch.int64)
-        h = _entry_sums(space, lambda i: (v * a[i]).remainder(_P), torch.int64, device, modulus=_P)
-        return mix(h).to(torch.uint8)
-
-    classify.whole_space = whole_space
+        return (v[None, :] * a[:, None]).remainder(_P)
 
     classify.__name__ = classify.__qualname__ = f"random_labels(k={k}, seed={seed})"
-    return classify
+    # a hash: chunks seldom share a sum, so no census keeps chunks for reuse (keyed=False)
+    return EntrySum(classify, table, lambda h, space: mix(h), modulus=_P, keyed=False)
 
 
 def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -172,48 +175,50 @@ def from_model(model: torch.nn.Module, batch_size: int = 65536) -> Callable[[tor
     layers = list(getattr(model, "net", model).children()) if isinstance(getattr(model, "net", model),
                                                                         torch.nn.Sequential) else []
     if len(layers) >= 2 and isinstance(layers[0], torch.nn.Flatten) and isinstance(layers[1], torch.nn.Linear):
-        first, rest = layers[1], torch.nn.Sequential(*layers[2:])
-
-        def label_chunks(space, device=None):
-            """Yield (start, uint8 labels on ``device``) over the whole space in index order, in aligned chunks of
-            L**k <= batch_size images. The first layer is linear, so its output over the space is a sum over
-            entries: the low k entries' part is computed once, the high part once per chunk; the rest runs per chunk.
-            """
-            model.eval()
-            dev = next(model.parameters()).device
-            N, L = space.num_entries, space.levels
-            if first.in_features != N:
-                raise ValueError(f"model expects {first.in_features} inputs, {space!r} has {N} entries")
-            k = min(N, max(1, (batch_size.bit_length() - 1) // max(1, (L - 1).bit_length())))
-            while L**k > batch_size and k > 1:  # ends: k falls by one, to 1 at the least
-                k -= 1
-            levels = torch.arange(L, device=dev, dtype=torch.float32) / (L - 1)
-            w = first.weight.detach().T  # (N, hidden)
-            def part(entries):  # (L**len(entries), hidden): sum of w[i] * level over those entries
-                z = torch.zeros(1, w.shape[1], device=dev)
-                for i in entries:
-                    z = (z[:, None, :] + levels[None, :, None] * w[i][None, None, :]).reshape(-1, w.shape[1])
-                return z
-
-            # inference mode around each computation, never around a yield: the caller's code between two chunks
-            # would run in it too (and make its own tensors inference tensors)
-            with torch.inference_mode():
-                low = part(range(N - k, N)) + first.bias
-                high = part(range(N - k))
-            for j in range(high.shape[0]):
-                with torch.inference_mode():
-                    labels = rest(low + high[j]).argmax(dim=1).to(device=device, dtype=torch.uint8)
-                yield j * L**k, labels
-
-        def whole_space(space, device=None) -> torch.Tensor:
-            out = torch.empty(space.size, dtype=torch.uint8, device=device)
-            for start, labels in label_chunks(space, device):
-                out[start:start + labels.numel()] = labels
-            return out
-
-        classify.whole_space = whole_space
-        classify.label_chunks = label_chunks
+        return _LinearFirstLayer(classify, model, layers[1], torch.nn.Sequential(*layers[2:]), batch_size)
     return classify
+
+
+class _LinearFirstLayer(Labeller):
+    """A network whose first layer is linear, declared as a labeller: its output over a space is a sum over entries
+    of weight * level, so the low k entries' part is computed once, the high part once per chunk, and the rest of
+    the network runs per chunk of L**k <= batch_size images, without building images."""
+
+    def __init__(self, classify, model: torch.nn.Module, first: torch.nn.Linear, rest: torch.nn.Module,
+                 batch_size: int):
+        self.classify, self.model, self.first, self.rest, self.batch_size = classify, model, first, rest, batch_size
+        functools.update_wrapper(self, classify)
+
+    def __call__(self, images: torch.Tensor) -> torch.Tensor:
+        return self.classify(images)
+
+    def __repr__(self) -> str:
+        return f"<classifier {self.__name__}>"
+
+    def label_chunks(self, space, device=None, chunk: int | None = None):
+        """Yield (start, uint8 labels on ``device``) over the whole space in index order, in aligned chunks of
+        L**k <= batch_size images (the network's own batch, whatever ``chunk`` asks)."""
+        model, first, batch_size = self.model, self.first, self.batch_size
+        model.eval()
+        dev = next(model.parameters()).device
+        N, L = space.num_entries, space.levels
+        if first.in_features != N:
+            raise ValueError(f"model expects {first.in_features} inputs, {space!r} has {N} entries")
+        k = min(N, max(1, (batch_size.bit_length() - 1) // max(1, (L - 1).bit_length())))
+        while L**k > batch_size and k > 1:  # ends: k falls by one, to 1 at the least
+            k -= 1
+        levels = torch.arange(L, device=dev, dtype=torch.float32) / (L - 1)
+        # (N, L, hidden): the first layer's contribution of entry i at each level
+        table = levels[None, :, None] * first.weight.detach().T[:, None, :]
+        # inference mode around each computation, never around a yield: the caller's code between two chunks
+        # would run in it too (and make its own tensors inference tensors)
+        with torch.inference_mode():
+            low = entry_sums(table[N - k:], dev) + first.bias
+            high = entry_sums(table[:N - k], dev)
+        for j in range(high.shape[0]):
+            with torch.inference_mode():
+                labels = self.rest(low + high[j]).argmax(dim=1).to(device=device, dtype=torch.uint8)
+            yield LabelChunk(j * L**k, labels)
 
 
 # The classifiers that need no arguments, by name: what the lessons' pickers offer.

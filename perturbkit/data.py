@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from .checks import check_device, check_finite, check_images, check_int, check_unit
+from .spaces import lattice_digits
 
 
 def _find_data_dir() -> Path:
@@ -127,10 +128,10 @@ def quantize(x: torch.Tensor, levels: int) -> torch.Tensor:
     """Round every entry of ``x`` (values in [0, 1]) to the nearest of the ``levels`` values k/(levels-1)."""
     levels = check_int("levels", levels, minimum=2)
     check_unit("x", x)
-    return torch.round(x * (levels - 1)) / (levels - 1)
+    return lattice_digits(x, levels) / (levels - 1)
 
 
-def load_image_folder(path, n: int, channels: int = 1, levels: int | None = None, limit_per_class: int | None = None,
+def load_image_folder(path, n: int, levels: int | None = None, channels: int = 1, limit_per_class: int | None = None,
                       device=None) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
     """Load a folder of the user's images with one subfolder per class (the layout of Imagenette and ImageFolder).
 

@@ -6,9 +6,12 @@ A "budget" of c*sqrt(N) changed entries means nothing until one says what it gua
 * ``harper_bound`` (L = 2**b levels, binary images included): a share of the class, for every class of at most
   half the space, with the cube's dimension M = b N (Theorems 3.7 and 3.10);
 * ``concentration_bound`` (any number of levels): a share of the whole space;
-* ``cube_l2_bound`` (continuous cube, l2 radius r): a share of the whole cube, the same for every N.
+* ``cube_l2_bound`` (continuous cube, l2 radius r): a share of the whole cube, the same for every N; on the L-level
+  lattice with the rounding to it (lesson 10's theorem, Corollary 7.5 for l_inf).
 
-The functions below invert them: the smallest radius at which the cap is at most ``share``.
+The functions below invert them: the smallest radius at which the cap is at most ``share``. They are the one home
+of these radii; :mod:`perturbkit.threat` composes them (and the bounds) into threat-model reports. Shares are
+checked by :func:`perturbkit.checks.check_share` (the closed [0, 1]).
 """
 
 from __future__ import annotations
@@ -19,24 +22,20 @@ from dataclasses import dataclass
 from scipy import stats
 
 from . import bounds
-from .checks import check_int, check_real
+from .checks import check_int, check_real, check_share
 
-__all__ = ["DATASETS", "harper_radius", "concentration_radius", "cube_radius", "shares_at_c", "guarantee_table",
-           "Radii", "radii_for_share", "dataset_table"]
+__all__ = ["DATASETS", "harper_radius", "concentration_radius", "cube_radius", "concentration_c", "lattice_l2_radius",
+           "lattice_linf_radius", "shares_at_c", "guarantee_table", "Radii", "radii_for_share", "dataset_table"]
 
 # name -> (n, levels, channels): the usual sizes of three data sets, 8 bits per entry
 DATASETS = {"MNIST 28x28x1": (28, 256, 1), "CIFAR 32x32x3": (32, 256, 3), "ImageNet 224x224x3": (224, 256, 3)}
-
-
-def _share(share) -> float:
-    return check_real("share", share, minimum=0, maximum=1)
 
 
 def harper_radius(N: int, share: float, levels: int = 2) -> int:
     """The smallest integer t with harper_bound(N, t, levels) <= share: from t changed entries on, at most ``share``
     of any class of at most half of the space of images with N entries and L = 2**b levels is robust."""
     N = check_int("N", N, minimum=1)
-    share = _share(share)
+    share = check_share(share)
     M = bounds.bits_per_entry(levels) * N
     lo, hi = 0, (M - 1) // 2 + 1          # harper_bound is 0 from hi on
     while lo < hi:                          # bisection: harper_bound is non-increasing in t; ends in log2(M) steps
@@ -52,7 +51,7 @@ def concentration_radius(N: int, share: float) -> float:
     """The smallest t with concentration_bound(N, t) <= share: sqrt(N/2) (sqrt(ln 2) + sqrt(ln(1/share))) for
     share < 1/2, and 0 for share >= 1/2 (every core already holds at most half the space)."""
     N = check_int("N", N, minimum=1)
-    share = _share(share)
+    share = check_share(share)
     if share >= 0.5:
         return 0.0
     if share == 0:
@@ -61,13 +60,49 @@ def concentration_radius(N: int, share: float) -> float:
 
 
 def cube_radius(share: float) -> float:
-    """The smallest l2 radius r with cube_l2_bound(r) <= share: -Phi^-1(share) / sqrt(2 pi) (0 for share >= 1/2)."""
-    share = _share(share)
+    """The smallest l2 radius r with cube_l2_bound(r) <= share: -Phi^-1(share) / sqrt(2 pi), any N.
+
+    The one cube radius of the course (:mod:`perturbkit.threat` uses this one). Convention at the ends, the same as
+    every radius here: 0 for share >= 1/2 (cube_l2_bound(0) = 1/2, so no radius is needed: every class of at most
+    half the cube already holds at most that share) and inf for share 0 (the bound is positive at every radius).
+    The lattice radii built on it (:func:`lattice_l2_radius`, :func:`lattice_linf_radius`) and
+    :func:`concentration_c` refuse shares >= 1/2, where their theorems say nothing."""
+    share = check_share(share)
     if share >= 0.5:
         return 0.0
     if share == 0:
         return math.inf
     return float(-stats.norm.ppf(share) / math.sqrt(2 * math.pi))
+
+
+def _nontrivial(share) -> float:
+    """A share (check_share) below 1/2: from 1/2 on the radii below are trivial, the theorems say nothing."""
+    share = check_share(share)
+    if share >= 0.5:
+        raise ValueError(f"share must be below 1/2 (the bound is trivial above), got {share}")
+    return share
+
+
+def concentration_c(share: float) -> float:
+    """The c for which t = c sqrt(N) changed entries make the concentration bound equal ``share`` (< 1/2):
+    c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L (:func:`concentration_radius`
+    at N = 1; inf for share 0)."""
+    return concentration_radius(1, _nontrivial(share))
+
+
+def lattice_l2_radius(N: int, levels: int, share: float) -> float:
+    """Lesson 10's theorem: on the L-level lattice with N entries, at most ``share`` of the space lies in a class
+    C (mu(C) <= 1/2) at l2 distance more than L/(L-1) r + sqrt(N)/(L-1) from every other class, r = cube_radius."""
+    N = check_int("N", N, minimum=1)
+    levels = check_int("levels", levels, minimum=2)
+    return levels / (levels - 1) * cube_radius(_nontrivial(share)) + math.sqrt(N) / (levels - 1)
+
+
+def lattice_linf_radius(levels: int, share: float) -> float:
+    """Corollary 7.5 inverted: the l_inf radius beyond which at most ``share`` (< 1/2) of the L-level space lies in a
+    class of at most half the space, 1/(L-1) + L/(L-1) r with r = cube_radius(share); free of N."""
+    levels = check_int("levels", levels, minimum=2)
+    return 1 / (levels - 1) + levels / (levels - 1) * cube_radius(_nontrivial(share))
 
 
 def shares_at_c(N: int, c: float, levels: int = 256) -> dict[str, float]:
@@ -107,7 +142,7 @@ def _fmt(name: str, value: float) -> str:
 def guarantee_table(Ns=(16, 784, 150528), shares=(0.5, 0.1, 0.01), levels=(2, 256)) -> str:
     """A text table: per bound, the c = t / sqrt(N) (or the l2 radius eps) needed to cap the robust share at each
     share in ``shares``; one class-relative row per N and per number of levels in ``levels`` (powers of two)."""
-    shares = _values("shares", shares, lambda name, s: _share(s))
+    shares = _values("shares", shares, lambda name, s: check_share(s))
     Ns = _values("Ns", Ns, lambda name, N: check_int("N", N, minimum=1))
     levels = _values("levels", levels, _power_of_two)
     head = f"{'bound (what the share is of)':46s}" + "".join(f"{f'share <= {s:g}':>16s}" for s in shares)
@@ -148,7 +183,7 @@ def radii_for_share(n: int, levels: int = 256, channels: int = 1, share: float =
     n = check_int("n", n, minimum=1)
     levels = check_int("levels", levels, minimum=2)
     channels = check_int("channels", channels, minimum=1)
-    share = _share(share)
+    share = check_share(share)
     if share >= 1:
         raise ValueError(f"share must be below 1 (every class keeps at most all of itself), got {share}")
     if share == 0:

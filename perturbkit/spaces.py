@@ -18,6 +18,13 @@ _INT64_MAX = 2**63 - 1
 _SIZE_BITS = 2**22  # the largest log2 of a space's size that ``size`` writes out (ImageNet crops: 1,204,224 bits)
 
 
+def lattice_digits(x: torch.Tensor, levels: int) -> torch.Tensor:
+    """The integer levels of images ``x`` on the ``levels``-level lattice {0, 1/(L-1), ..., 1}, rounded, as floats
+    of x's dtype on x's device; unchecked (callers check the lattice first, or round on purpose). The one digit
+    computation of the package: :meth:`ImageSpace.to_digits`, the sum classifier and the lattice attacks use it."""
+    return torch.round(x * (levels - 1))
+
+
 class ImageSpace:
     """All n-by-n images with ``channels`` channels and ``levels`` values per entry, under the uniform measure.
 
@@ -127,7 +134,7 @@ class ImageSpace:
     def to_digits(self, images: torch.Tensor, name: str = "images") -> torch.Tensor:
         """Integer levels (int64) of lattice images; raises if ``images`` has the wrong shape or is off the lattice."""
         x = self.check_images(images, name=name)
-        d = torch.round(x * (self.levels - 1))
+        d = lattice_digits(x, self.levels)
         # Off-lattice values are an error, not something to round silently; 1e-4 of a step absorbs float noise.
         off = (x * (self.levels - 1) - d).abs() > 1e-4
         if bool(off.any()):

@@ -52,14 +52,15 @@ import torch
 from scipy.signal import fftconvolve
 from scipy.stats import binom
 
+from .census.labelling import entry_sums
 from .checks import check_device, check_images, check_int, check_lattice, check_p, check_space_memory, check_tensor
 from .norms import size
-from .spaces import ImageSpace
+from .spaces import ImageSpace, lattice_digits
 
 TOLERANCE = 1e-6  # margin below N/2 for images given without their lattice (see the module notes)
 
-__all__ = ["TOLERANCE", "binary_histogram", "decide", "labels", "level_sum_pmf", "minimal",
-           "minimal_sizes", "random_level_counts", "space_labels", "steps_to_cross", "sum_robustness"]
+__all__ = ["TOLERANCE", "binary_histogram", "decide", "decide_sums", "labels", "level_sum_pmf", "level_table",
+           "minimal", "minimal_sizes", "random_level_counts", "space_labels", "steps_to_cross", "sum_robustness"]
 
 
 # ---------------------------------------------------------------------------------------------------- labels
@@ -81,6 +82,17 @@ def decide(s, N: int, levels: int = 2) -> torch.Tensor | np.ndarray | bool:
     return 2 * s >= N * (levels - 1)
 
 
+def level_table(space: ImageSpace) -> torch.Tensor:
+    """The sum classifier as a sum-type labelling (:class:`perturbkit.census.EntrySum`): every entry contributes its
+    level 0..L-1 (int32, shape (num_entries, levels)); the rule is :func:`decide_sums`."""
+    return torch.arange(space.levels, dtype=torch.int32).expand(space.num_entries, space.levels)
+
+
+def decide_sums(s: torch.Tensor, space: ImageSpace) -> torch.Tensor:
+    """:func:`decide` on digit sums of images of ``space``."""
+    return decide(s, space.num_entries, space.levels)
+
+
 def _threshold(N: int, K: int) -> int:
     """ceil(N*K/2): the smallest digit sum with label 1."""
     return (N * K + 1) // 2
@@ -89,7 +101,7 @@ def _threshold(N: int, K: int) -> int:
 def _digits(images: torch.Tensor, levels: int) -> torch.Tensor:
     """Integer levels (int64, shape (k, N)) of lattice images (k, channels, n, n)."""
     check_lattice("images", check_images("images", images), levels)
-    return torch.round(images * (levels - 1)).to(torch.int64).flatten(1)
+    return lattice_digits(images, levels).to(torch.int64).flatten(1)
 
 
 def labels(images: torch.Tensor, levels: int | None = None) -> torch.Tensor:
@@ -108,18 +120,15 @@ def labels(images: torch.Tensor, levels: int | None = None) -> torch.Tensor:
 
 def space_labels(space: ImageSpace, device=None) -> torch.Tensor:
     """Labels (uint8, shape (L**N,), index order of ``space``) of every image of ``space``, without building images:
-    the digit sums of all images come from N broadcast additions, then :func:`decide` (exact integers)."""
+    the digit sums of all images come from N broadcast additions (:func:`perturbkit.census.labelling.entry_sums`),
+    then :func:`decide` (exact integers)."""
     if not isinstance(space, ImageSpace):
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     device = check_device(device)
     # the int32 sums, the broadcast sum of the next entry (int32), the decision (bool) and the uint8 labels
     check_space_memory(space, 4 + 4 + 1 + 1, device or "cpu", f"the labels of every image of {space!r}")
     space.check_indexable()
-    lv = torch.arange(space.levels, dtype=torch.int32, device=check_device(device))
-    s = torch.zeros(1, dtype=torch.int32, device=lv.device)
-    for _ in range(space.num_entries):  # entry 0 first: it is the most significant digit
-        s = (s[:, None] + lv[None, :]).reshape(-1)
-    return decide(s, space.num_entries, space.levels).to(torch.uint8)
+    return decide_sums(entry_sums(level_table(space), device), space).to(torch.uint8)
 
 
 # ---------------------------------------------------------------------------------------------------- minimal sizes

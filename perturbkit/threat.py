@@ -13,6 +13,9 @@ The bounds are the course's (lessons 03, 04, 07 and 10), not the paper's constan
 * l-inf (any L): mu({x in C : r_inf(x) > eps}) <= Phi(-sqrt(2 pi) (L-1)/L (eps - 1/(L-1))), a share of the whole
   space, free of N (Corollary 7.5; ``bounds.linf_bound``, ``lattice_linf_radius``).
 
+The radii for a share live in :mod:`perturbkit.guarantees` (imported here under the same names); this module
+composes them and the bounds into one report per threat model.
+
 Here C is any class with mu(C) <= 1/2, C(t) its robust core (images that t changed entries cannot move out of C) and
 r_p(x) the d_p distance from x to the nearest image of another class. t changed entries cost at most t in d_0 and
 in d_p for p < 1, and at most t^(1/p) in l_p for p >= 1, so a Hamming radius t is a d_p radius t^(1/max(p, 1)).
@@ -28,7 +31,8 @@ import numpy as np
 from . import guarantees
 from .bounds import concentration_bound, cube_l2_bound, harper_bound, linf_bound
 from .budgets import format_p
-from .checks import check_eps, check_int, check_p, check_real
+from .checks import check_eps, check_int, check_p, check_real, check_share
+from .guarantees import concentration_c, cube_radius, lattice_l2_radius, lattice_linf_radius
 from .spaces import ImageSpace
 
 __all__ = ["PRESETS", "COMMON_EPS", "concentration_c", "cube_radius", "lattice_l2_radius", "lattice_l2_share",
@@ -43,38 +47,6 @@ COMMON_EPS = {"MNIST 28x28x1": {math.inf: 0.3},
               "ImageNet 224x224x3": {math.inf: 4 / 255}}
 
 
-def _share(share) -> float:
-    return check_real("share", share, minimum=0, maximum=1, min_open=True, max_open=True)
-
-
-def _nontrivial(share) -> float:
-    share = _share(share)
-    if share >= 0.5:
-        raise ValueError(f"share must be below 1/2 (the bound is trivial above), got {share}")
-    return share
-
-
-def concentration_c(share: float) -> float:
-    """The c for which t = c sqrt(N) changed entries make the concentration bound equal ``share`` (< 1/2):
-    c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L (``guarantees.concentration_radius``
-    at N = 1)."""
-    return guarantees.concentration_radius(1, _nontrivial(share))
-
-
-def cube_radius(share: float) -> float:
-    """The l2 radius r with Phi(-sqrt(2 pi) r) = ``share`` (< 1/2): the continuous-cube bound's radius, any N
-    (``guarantees.cube_radius``, refusing the trivial shares)."""
-    return guarantees.cube_radius(_nontrivial(share))
-
-
-def lattice_l2_radius(N: int, levels: int, share: float) -> float:
-    """Lesson 10's theorem: on the L-level lattice with N entries, at most ``share`` of the space lies in a class
-    C (mu(C) <= 1/2) at l2 distance more than L/(L-1) r + sqrt(N)/(L-1) from every other class, r = cube_radius."""
-    N = check_int("N", N, minimum=1)
-    levels = check_int("levels", levels, minimum=2)
-    return levels / (levels - 1) * cube_radius(share) + math.sqrt(N) / (levels - 1)
-
-
 def lattice_l2_share(N: int, levels: int, eps) -> float | np.ndarray:
     """The share lesson 10's theorem guarantees at l2 radius eps: Phi(-sqrt(2 pi) r) with
     r = (L-1)/L (eps - sqrt(N)/(L-1)), and the trivial 1/2 when eps is below the rounding term sqrt(N)/(L-1)."""
@@ -84,13 +56,6 @@ def lattice_l2_share(N: int, levels: int, eps) -> float | np.ndarray:
     r = np.maximum(0.0, (levels - 1) / levels * (e - math.sqrt(N) / (levels - 1)))
     out = cube_l2_bound(r)
     return float(out) if np.ndim(eps) == 0 else out
-
-
-def lattice_linf_radius(levels: int, share: float) -> float:
-    """Corollary 7.5 inverted: the l_inf radius beyond which at most ``share`` (< 1/2) of the L-level space lies in a
-    class of at most half the space, 1/(L-1) + L/(L-1) r with r = cube_radius(share); free of N."""
-    levels = check_int("levels", levels, minimum=2)
-    return 1 / (levels - 1) + levels / (levels - 1) * cube_radius(share)
 
 
 def hamming_cost(t, p: float) -> float:
@@ -192,7 +157,7 @@ def threat_report(n: int, levels: int, channels: int, p: float, eps: float, shar
     space = ImageSpace(n, levels, channels)
     p = check_p(p)
     eps = check_real("eps", eps, minimum=0)
-    share = _share(share)
+    share = check_share(share)
     N, L = space.num_entries, space.levels
     own_bits = L & (L - 1) == 0
     t_eps = entries_within(eps, p, N)

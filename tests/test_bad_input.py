@@ -20,18 +20,15 @@ import torch
 from perturbkit import (
     attacks,
     bitdepth,
-    bitset_census,
     bounds,
     budgets,
     census,
-    census_record,
     checks,
     claims,
     classifiers,
     data,
     drawing,
     flip,
-    fused,
     guarantees,
     hamming,
     isoperimetry,
@@ -48,6 +45,7 @@ from perturbkit import (
     sum_classifier,
     threat,
 )
+from perturbkit.census import bitset, fused, records
 from perturbkit.exercises import quiz
 from perturbkit.plotting import attacks as p_attacks
 from perturbkit.plotting import flip as p_flip
@@ -81,8 +79,8 @@ def _census_file(change=None, text=None) -> Path:
     """A census record of the 2x2 space (two classes) as JSON, with ``change`` applied to its first record, or the
     raw ``text``."""
     f = Path(tempfile.mkdtemp()) / "census.json"
-    c = bitset_census.bitset_census(LAB, S)
-    census_record.save([census_record.CensusRecord("x", c, "exact")], S, f, {})
+    c = bitset.bitset_census(LAB, S)
+    records.save([records.CensusRecord("x", c, "exact")], S, f, {})
     if text is not None:
         f.write_text(text)
     elif change is not None:
@@ -116,7 +114,7 @@ def _corrupt_image_folder() -> Path:
 
 
 def _record():
-    return census_record.CensusRecord("x", bitset_census.bitset_census(LAB, S), "exact")
+    return records.CensusRecord("x", bitset.bitset_census(LAB, S), "exact")
 
 
 def _neg_size(r):
@@ -188,33 +186,33 @@ TABLE = {
         (lambda: threat.lattice_l2_share(784, 256, math.nan), ValueError, ["eps must be >= 0 (and not nan)", "nan"]),
         (lambda: threat.entries_within(10**400, 2, 4), ValueError, ["eps must be a number a float can hold"]),
     ],
-    "bitset_census": [
-        (lambda: bitset_census.bitset_bytes(S, classes=-3), ValueError, ["classes must be an integer >= 1", "-3"]),
-        (lambda: bitset_census.bitset_bytes(S, device="gpu"), ValueError, ["device must be", "'gpu'"]),
-        (lambda: bitset_census.pack_bits(torch.tensor([0.5, 1.0])), TypeError, ["mask must be a bool", "float32"]),
-        (lambda: bitset_census.pack_bits(torch.tensor([0, 2], dtype=torch.uint8)), ValueError,
+    "census.bitset": [
+        (lambda: bitset.bitset_bytes(S, classes=-3), ValueError, ["classes must be an integer >= 1", "-3"]),
+        (lambda: bitset.bitset_bytes(S, device="gpu"), ValueError, ["device must be", "'gpu'"]),
+        (lambda: bitset.pack_bits(torch.tensor([0.5, 1.0])), TypeError, ["mask must be a bool", "float32"]),
+        (lambda: bitset.pack_bits(torch.tensor([0, 2], dtype=torch.uint8)), ValueError,
          ["mask must hold only 0 and 1", "up to 2"]),
-        (lambda: bitset_census.pack_bits(torch.zeros(3, dtype=torch.bool, device="meta")), ValueError,
+        (lambda: bitset.pack_bits(torch.zeros(3, dtype=torch.bool, device="meta")), ValueError,
          ["mask is a tensor on the meta device"]),
-        (lambda: bitset_census.popcount(torch.tensor([1.5])), TypeError, ["words must be an int64 tensor", "float32"]),
-        (lambda: bitset_census.bitset_census(LAB.to("meta"), S), ValueError, ["labels is a tensor on the meta device"]),
-        (lambda: bitset_census.bitset_census(classifiers.sum_threshold, spaces.ImageSpace(8)), MemoryError,
+        (lambda: bitset.popcount(torch.tensor([1.5])), TypeError, ["words must be an int64 tensor", "float32"]),
+        (lambda: bitset.bitset_census(LAB.to("meta"), S), ValueError, ["labels is a tensor on the meta device"]),
+        (lambda: bitset.bitset_census(classifiers.sum_threshold, spaces.ImageSpace(8)), MemoryError,
          ["bit-packed census", "bytes", "available"]),
     ],
-    "census_record": [
-        (lambda: census_record.save([_record()], spaces.ImageSpace(3), Path(tempfile.mkdtemp()) / "c.json", {}),
+    "census.records": [
+        (lambda: records.save([_record()], spaces.ImageSpace(3), Path(tempfile.mkdtemp()) / "c.json", {}),
          ValueError, ["records[0]", "does not fit imagespace(n=3"]),
-        (lambda: census_record.save([_record()], S, Path(tempfile.mkdtemp()) / "no" / "c.json", {}),
+        (lambda: records.save([_record()], S, Path(tempfile.mkdtemp()) / "no" / "c.json", {}),
          FileNotFoundError, ["the folder", "does not exist"]),
-        (lambda: census_record.load(_census_file(_neg_size)), ValueError,
+        (lambda: records.load(_census_file(_neg_size)), ValueError,
          ["census file", "every class size must be positive"]),
-        (lambda: census_record.load(_census_file(_rows_off)), ValueError,
+        (lambda: records.load(_census_file(_rows_off)), ValueError,
          ["census file", "must add up to its class size"]),
-        (lambda: census_record.load(_census_file(_empty_class)), ValueError,
+        (lambda: records.load(_census_file(_empty_class)), ValueError,
          ["census file", "every class size must be positive", "0 images"]),
-        (lambda: census_record.load(_census_file(text="[]")), ValueError, ["census file", "json list"]),
-        (lambda: census_record.load(_census_file(text="{not json")), ValueError, ["census file", "not valid json"]),
-        (lambda: census_record.provenance("gpu", "python x.py"), ValueError, ["device must be", "'gpu'"]),
+        (lambda: records.load(_census_file(text="[]")), ValueError, ["census file", "json list"]),
+        (lambda: records.load(_census_file(text="{not json")), ValueError, ["census file", "not valid json"]),
+        (lambda: records.provenance("gpu", "python x.py"), ValueError, ["device must be", "'gpu'"]),
     ],
     "pretrained": [
         (lambda: pretrained.stored_accuracy("digits_mlp", _models_root(accuracy=1.7)), ValueError,
@@ -239,7 +237,7 @@ TABLE = {
          ["index must be none or a choice number", "true (bool)"]),
         (lambda: quiz.quiz_questions(["03"]), TypeError, ["lesson must be a str"]),
     ],
-    "fused": [
+    "census.fused": [
         (lambda: fused.applies("gpu", 10), ValueError, ["device must be 'cpu', 'cuda'", "'gpu'"]),
         (lambda: fused.applies(None, 10), TypeError, ["device must be a str", "none"]),
         (lambda: fused.applies("cpu", "big"), TypeError, ["entries must be an integer", "'big'"]),
@@ -624,7 +622,7 @@ def test_the_api_probe_finds_no_silent_result_and_no_unclear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "probe_api", probe)  # its dataclasses look their module up
     spec.loader.exec_module(probe)
     out = io.StringIO()
-    result = probe.run({"guarantees", "threat", "bitset_census", "census_record", "claims", "fused", "exercises"},
-                       verbose=True, out=out)
+    result = probe.run({"guarantees", "threat", "census.bitset", "census.records", "claims", "census.fused",
+                        "exercises"}, verbose=True, out=out)
     assert not result["errors"], result["errors"]
     assert result["clear"] > 300 and result["unclear"] == 0 and result["silent"] == 0, out.getvalue()

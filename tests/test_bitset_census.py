@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-import perturbkit.bitset_census as bitset
-from perturbkit import census, classifiers
-from perturbkit.bitset_census import bitset_census, pack_bits, popcount
+from perturbkit import census, checks, classifiers
+from perturbkit.census import bitset, tuning
+from perturbkit.census.bitset import bitset_census, pack_bits, popcount
 from perturbkit.spaces import ImageSpace
 from perturbkit.sum_classifier import binary_histogram
 
@@ -78,7 +78,7 @@ def test_reference_classifiers_by_labels_and_chunk_by_chunk(space, name):
 
 def test_small_chunks_of_a_classifier(monkeypatch):
     """Labelling chunks far smaller than the space (64 images) and dilation chunks of one word."""
-    monkeypatch.setattr(bitset, "_LABEL_CHUNK", 64)
+    monkeypatch.setattr(tuning, "LABEL_CHUNK", 64)
     space = ImageSpace(1, 2, 13)
     for clf in (classifiers.sum_threshold, classifiers.majority, classifiers.random_labels(3, seed=4)):
         want = byte_census(census.label_space(clf, space, progress=False), space)
@@ -176,11 +176,11 @@ def test_memory_refusal_names_bytes(monkeypatch):
     space = ImageSpace(1, 2, 30)
     need = bitset.bitset_bytes(space, 2)
     assert need >= 2**30 // 8 * 3  # one bit per image for two classes and for the spare dilation set
-    monkeypatch.setattr(bitset, "_available_bytes", lambda device: need - 1)
+    monkeypatch.setattr(checks, "available_bytes", lambda device: need - 1)
     with pytest.raises(MemoryError, match=rf"needs about {need:,} bytes .* only {need - 1:,} bytes"):
         bitset_census(classifiers.sum_threshold, space)
     small = ImageSpace(3)
-    monkeypatch.setattr(bitset, "_available_bytes", lambda device: bitset.bitset_bytes(small, 2))
+    monkeypatch.setattr(checks, "available_bytes", lambda device: bitset.bitset_bytes(small, 2))
     assert bitset_census(classifiers.sum_threshold, small).histogram.sum() == small.size
 
 

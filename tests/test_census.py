@@ -7,8 +7,8 @@ import pytest
 import torch
 
 import perturbkit.census as census
-from perturbkit import classifiers, fused, norms
-from perturbkit.census import label_space, robust_share, robustness
+from perturbkit import checks, classifiers, norms
+from perturbkit.census import label_space, robust_share, robustness, tuning
 from perturbkit.spaces import ImageSpace
 
 PS = [0, 0.5, 1, 2, 3, math.inf]
@@ -55,8 +55,8 @@ def test_robustness_equals_brute_force(space, monkeypatch):
             want = brute_force(labels, distances[p])
             # whole-array passes, the cache-blocked order (4-byte blocks), and the fused CPU kernel (binary spaces)
             for block, use_fused in ((None, False), (4, False), (None, True)):
-                monkeypatch.setattr(census, "_CPU_BLOCK_BYTES", block)
-                monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0 if use_fused else math.inf)
+                monkeypatch.setattr(tuning, "CPU_BLOCK_BYTES", block)
+                monkeypatch.setattr(tuning, "CPU_MIN_ENTRIES", 0 if use_fused else math.inf)
                 r = robustness(labels, space, p)
                 assert r.dtype == torch.float32 and r.shape == (space.size,)
                 torch.testing.assert_close(r.double(), want, rtol=1e-5, atol=1e-6, msg=f"{name}, p={p}")
@@ -120,7 +120,7 @@ def test_bad_labels_and_p():
 
 
 def test_memory_refusal(monkeypatch):
-    monkeypatch.setattr(census, "_available_bytes", lambda device: 1000)
+    monkeypatch.setattr(checks, "available_bytes", lambda device: 1000)
     space = ImageSpace(3)
     with pytest.raises(MemoryError, match=r"needs about [\d,]+ bytes .* only 1,000 bytes .* smaller space"):
         robustness(torch.zeros(space.size, dtype=torch.uint8), space)
@@ -134,10 +134,10 @@ def test_census_bytes_is_exactly_where_the_census_refuses(monkeypatch, space, p)
     labels = label_space(classifiers.random_labels(2, seed=0), space, progress=False)
     need = census.census_bytes(space, p)
     assert need >= space.size * (4 + 1)  # at least the float32 result and a boolean mask
-    monkeypatch.setattr(census, "_available_bytes", lambda device: need - 1)
+    monkeypatch.setattr(checks, "available_bytes", lambda device: need - 1)
     with pytest.raises(MemoryError, match=f"needs about {need:,} bytes"):
         robustness(labels, space, p)
-    monkeypatch.setattr(census, "_available_bytes", lambda device: need)
+    monkeypatch.setattr(checks, "available_bytes", lambda device: need)
     assert robustness(labels, space, p).shape == (space.size,)
 
 

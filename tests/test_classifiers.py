@@ -1,10 +1,13 @@
 """Reference classifiers: definitions checked on enumerated spaces, determinism, devices and errors."""
 
+import functools
+
+import numpy as np
 import pytest
 import torch
 
 from perturbkit import classifiers
-from perturbkit.census import label_space
+from perturbkit.census import Labeller, bitset_census, label_space
 from perturbkit.spaces import ImageSpace
 
 
@@ -89,9 +92,52 @@ def test_from_model_whole_space_equals_images():
     for space in (ImageSpace(3), ImageSpace(2, 3), ImageSpace(1, 2, 12)):
         model = MLP(space.n, channels=space.channels, classes=3, hidden=7, depth=2, seed=1)
         f = classifiers.from_model(model, batch_size=64)
-        assert hasattr(f, "whole_space")
+        assert isinstance(f, Labeller)
         with torch.no_grad():
             want = model(all_images(space)).argmax(dim=1).to(torch.uint8)
         got = f.whole_space(space)
         # float sums in another order may flip a label whose two scores tie to within rounding: allow none here
         assert torch.equal(got, want)
+
+
+def wrapped(f):
+    """The same classifier behind two wrappers that hide any declaration: functools.partial and a lambda."""
+    return {"partial": functools.partial(f), "lambda": lambda x: f(x)}
+
+
+def declared(space):
+    from perturbkit.models import MLP
+
+    net = MLP(space.n, channels=space.channels, classes=3, hidden=5, depth=1, seed=4)
+    return {**classifiers.REFERENCE, "random (5 classes)": classifiers.random_labels(5, seed=2),
+            "network": classifiers.from_model(net, batch_size=64)}
+
+
+@pytest.mark.parametrize("space", [ImageSpace(1, 2, 7), ImageSpace(2, 3), ImageSpace(1, 4, 3)], ids=repr)
+def test_declared_labellers_label_a_space_without_images(space, monkeypatch):
+    """Every reference classifier and a network with a linear first layer declare how they label a space: no image
+    is built (catches a declaration lost on the way, e.g. a classifier silently taking the image path)."""
+    for name, f in declared(space).items():
+        assert isinstance(f, Labeller), name
+        want = label_space(f, space)
+        with monkeypatch.context() as m:
+            m.setattr(ImageSpace, "chunks", lambda *a, name=name, **k: pytest.fail(f"{name}: images were built"))
+            assert torch.equal(label_space(f, space), want), name
+            if space.levels == 2:
+                bitset_census(f, space)
+
+
+@pytest.mark.parametrize("space", [ImageSpace(1, 2, 7), ImageSpace(2, 3), ImageSpace(1, 4, 3)], ids=repr)
+def test_a_wrapped_classifier_gets_the_same_labels_in_both_censuses(space):
+    """Wrapped, a classifier is a plain callable and takes the image path: its labels, its robustness and its
+    bit-packed census stay those of its declaration (catches a declaration that labels differently from the
+    images, and a census that picks its rule by which function object it was given)."""
+    for name, f in declared(space).items():
+        labels = label_space(f, space)
+        assert torch.equal(labels, f(all_images(space)).to(torch.uint8)), name
+        for how, g in wrapped(f).items():
+            assert not isinstance(g, Labeller)
+            assert torch.equal(label_space(g, space, batch_size=32), labels), (name, how)
+            if space.levels == 2:
+                a, b = bitset_census(f, space), bitset_census(g, space)
+                assert np.array_equal(a.histogram, b.histogram) and np.array_equal(a.classes, b.classes), (name, how)

@@ -90,7 +90,7 @@ def _declared(*extras):
 def test_the_package_and_the_lessons_import_only_declared_dependencies():
     used = _imported_distributions(["perturbkit/**/*.py", "lessons/*.ipynb"])
     # the gpu extra: Triton, imported only where a CUDA census runs (torch's CUDA wheels bring it); the fast extra:
-    # numba, imported only by perturbkit.fused.cpu, where a census of 2^27 images or more runs
+    # numba, imported only by perturbkit.census.fused.cpu, where a census of 2^27 images or more runs
     missing = {d: f for d, f in used.items() if d not in _declared("course", "gpu", "fast")}
     assert not missing, f"imported but not declared in [project] dependencies or the course, gpu, fast extra: {missing}"
 

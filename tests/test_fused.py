@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import torch
 
-from perturbkit import bitset_census, classifiers, fused
-from perturbkit.census import label_space, robust_share, robustness
+from perturbkit import classifiers
+from perturbkit.census import bitset_census, fused, label_space, pack_bits, reference, robust_share, robustness, tuning
 from perturbkit.spaces import ImageSpace
 from perturbkit.sum_classifier import binary_histogram
 
@@ -51,10 +51,10 @@ def random_bitsets(N: int):
     valid = (1 << 2**N) - 1 if N < 6 else -1  # a space under 64 images uses the low bits of its one word
     gen = torch.Generator().manual_seed(N)
     yield torch.randint(-2**62, 2**62, (2, words), generator=gen).prod(dim=0) & valid
-    yield bitset_census.pack_bits(torch.rand(2**N, generator=gen) < 0.01)
+    yield pack_bits(torch.rand(2**N, generator=gen) < 0.01)
     one = torch.zeros(2**N, dtype=torch.bool)
     one[torch.randint(0, 2**N, (1,), generator=gen)] = True
-    yield bitset_census.pack_bits(one)
+    yield pack_bits(one)
     yield torch.zeros(words, dtype=torch.int64)
     yield torch.full((words,), valid, dtype=torch.int64)
 
@@ -66,12 +66,12 @@ def dilation_brute_force(words: torch.Tensor, N: int) -> torch.Tensor:
     near = inside.clone()
     for j in range(N):
         near |= inside[x ^ (1 << j)]
-    return bitset_census.pack_bits(near)
+    return pack_bits(near)
 
 
 def torch_only_dilation(src: torch.Tensor, N: int) -> tuple[torch.Tensor, int]:
     dst = torch.empty_like(src)
-    count = bitset_census._dilate(src, dst, N, 4, torch.empty(4, dtype=torch.int64, device=src.device))
+    count = reference.dilate(src, dst, N, 4, torch.empty(4, dtype=torch.int64, device=src.device))
     return dst, count
 
 
@@ -82,7 +82,7 @@ def assert_kernels_match(census_pass, dilate, Ns, brute_force_up_to: int) -> Non
     for N in Ns:
         for g in start_arrays(N) if census_pass else ():
             want = g.clone()
-            fused._torch_only(want, N, 1)
+            reference.binary_transform(want, N, 1)
             got = g.clone()
             assert census_pass(got, N) is not False, N
             assert torch.equal(got, want), N
@@ -101,8 +101,8 @@ def assert_kernels_match(census_pass, dilate, Ns, brute_force_up_to: int) -> Non
 def small_cpu_kernel(monkeypatch):
     """The CPU kernel on every size, with blocks of 16 bytes so that even small arrays have strips."""
     pytest.importorskip("numba")
-    monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0)
-    monkeypatch.setattr(fused, "_CPU_CACHE_BYTES", 16)
+    monkeypatch.setattr(tuning, "CPU_MIN_ENTRIES", 0)
+    monkeypatch.setattr(tuning, "CPU_CACHE_BYTES", 16)
     fused.enable(True)
     assert fused.available("cpu")
 
@@ -115,11 +115,11 @@ def test_cpu_kernel_equals_torch_only_passes_and_brute_force(N, small_cpu_kernel
 def test_cpu_kernel_on_a_space_with_blocks_and_strips_of_cache_size(monkeypatch):
     """2^21 entries with the default cache size: 8 blocks of 2^18, then strips of the 8-row matrix, 2 threads."""
     pytest.importorskip("numba")
-    monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0)
+    monkeypatch.setattr(tuning, "CPU_MIN_ENTRIES", 0)
     N = 21
     for g in list(start_arrays(N))[:2]:
         want = g.clone()
-        fused._torch_only(want, N, 1)
+        reference.binary_transform(want, N, 1)
         assert fused.transform(g, N)
         assert torch.equal(g, want)
 
@@ -127,8 +127,8 @@ def test_cpu_kernel_on_a_space_with_blocks_and_strips_of_cache_size(monkeypatch)
 @pytest.mark.parametrize("layout", [(1, 1), (4, 8), (2**19, 2**16)], ids=["1-word chunks", "4-word chunks", "default"])
 def test_cpu_dilation_equals_torch_only_and_brute_force(layout, small_cpu_kernel, monkeypatch):
     """Chunks of 1 and 4 words put most axes in the strips (partners in other rows), the default in the chunks."""
-    monkeypatch.setattr(fused, "_CPU_CHUNK_WORDS", layout[0])
-    monkeypatch.setattr(fused, "_CPU_STRIP_WORDS", layout[1])
+    monkeypatch.setattr(tuning, "CPU_CHUNK_WORDS", layout[0])
+    monkeypatch.setattr(tuning, "CPU_STRIP_WORDS", layout[1])
     assert_kernels_match(None, fused.dilate, range(0, 15), brute_force_up_to=10)
 
 
@@ -136,12 +136,9 @@ def test_bitset_census_is_the_same_with_and_without_the_fused_dilation(small_cpu
     space = ImageSpace(1, 2, 17)  # 2^17 images: the default chunk holds them all; strips have one row
     for classifier in (classifiers.random_labels(3, seed=4), classifiers.sum_threshold):
         labels = label_space(classifier, space, progress=False)
-        got = bitset_census.bitset_census(labels, space)
-        fused.enable(False)
-        try:
-            plain = bitset_census.bitset_census(labels, space)
-        finally:
-            fused.enable(True)
+        got = bitset_census(labels, space)
+        with fused.enable(False):
+            plain = bitset_census(labels, space)
         assert all(np.array_equal(getattr(got, k), getattr(plain, k))
                    for k in ("classes", "size", "robust", "histogram", "max_robustness"))
         rs = robust_share(labels, robustness(labels, space, 0), np.arange(18))
@@ -155,22 +152,19 @@ def test_census_is_the_same_with_and_without_the_fused_pass(space, small_cpu_ker
         labels = label_space(classifiers.random_labels(classes, seed=seed), space, progress=False)
         for p in (0, 0.5, 1, 2, math.inf):
             got = robustness(labels, space, p)
-            fused.enable(False)
-            try:
+            with fused.enable(False):
                 plain = robustness(labels, space, p)
-            finally:
-                fused.enable(True)
             assert torch.equal(got, plain), (space, classes, p)
 
 
 def test_a_missing_backend_leaves_the_torch_only_passes_without_a_warning(monkeypatch):
-    def no_numba(kind):  # what importing perturbkit.fused.cpu does where numba is not installed
+    def no_numba(kind):  # what importing perturbkit.census.fused.cpu does where numba is not installed
         raise ImportError("No module named 'numba'")
 
-    # fused._import, not importlib.import_module: numba itself imports lazily through the latter
-    monkeypatch.setattr(fused, "_import", no_numba)
-    monkeypatch.setattr(fused, "_backends", {})
-    monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0)
+    # fused.import_backend, not importlib.import_module: numba itself imports lazily through the latter
+    monkeypatch.setattr(fused, "import_backend", no_numba)
+    monkeypatch.setattr(fused, "BACKENDS", {})
+    monkeypatch.setattr(tuning, "CPU_MIN_ENTRIES", 0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert fused.available("cpu") is False
@@ -187,9 +181,9 @@ def test_a_kernel_that_fails_its_check_is_not_used(monkeypatch):
     import types
 
     broken = types.SimpleNamespace(census_pass=lambda *args: None, dilate=lambda *args: 0)  # change nothing
-    monkeypatch.setattr(fused, "_import", lambda kind: broken)
-    monkeypatch.setattr(fused, "_backends", {})
-    monkeypatch.setattr(fused, "_CPU_MIN_ENTRIES", 0)
+    monkeypatch.setattr(fused, "import_backend", lambda kind: broken)
+    monkeypatch.setattr(fused, "BACKENDS", {})
+    monkeypatch.setattr(tuning, "CPU_MIN_ENTRIES", 0)
     with pytest.warns(UserWarning, match="fused kernels on cpu are unavailable.*census pass disagrees"):
         assert fused.available("cpu") is False
     assert fused.transform(torch.zeros(2**17, dtype=torch.uint8), 17) is False
@@ -201,11 +195,16 @@ def test_the_kernel_runs_only_where_it_applies(small_cpu_kernel):
     assert fused.transform(g.to(torch.int16), 6) is False  # the census uses int16 only for huge N
     assert fused.transform(torch.zeros(2**7, dtype=torch.uint8)[::2], 6) is False  # not contiguous
     assert fused.transform(g, 5) is False  # wrong length
-    fused.enable(False)
+    with fused.enable(False):
+        assert fused.transform(g, 6) is False
+    assert fused.transform(g, 6) is True
+    fused.enable(False)  # called as a function it switches at once, and stays
     try:
         assert fused.transform(g, 6) is False
     finally:
         fused.enable(True)
+    with pytest.raises(KeyError), fused.enable(False):  # the previous state comes back when the block raises
+        raise KeyError
     assert fused.transform(g, 6) is True
     assert fused.available("meta") is False
 
@@ -233,7 +232,7 @@ def test_cuda_kernels_in_tritons_interpreter_on_the_cpu():
     """The Triton kernels' index arithmetic, updates and counts, run by Triton's interpreter on CPU tensors."""
     pytest.importorskip("triton")
     script = textwrap.dedent("""
-        from perturbkit.fused import cuda
+        from perturbkit.census.fused import cuda
         from tests.test_fused import assert_kernels_match
         assert_kernels_match(lambda g, N: cuda.census_pass(g, N, 1), cuda.dilate, range(0, 13), brute_force_up_to=9)
         print("ok")
@@ -266,8 +265,8 @@ def test_cuda_kernels_equal_the_torch_only_versions():
         for p in (0, 2, math.inf):
             assert torch.equal(robustness(labels.cuda(), space, p).cpu(), robustness(labels, space, p))
     labels = label_space(classifiers.random_labels(3, seed=3), ImageSpace(1, 2, 20), progress=False)
-    on_gpu = bitset_census.bitset_census(labels, ImageSpace(1, 2, 20), device="cuda")
-    on_cpu = bitset_census.bitset_census(labels, ImageSpace(1, 2, 20))
+    on_gpu = bitset_census(labels, ImageSpace(1, 2, 20), device="cuda")
+    on_cpu = bitset_census(labels, ImageSpace(1, 2, 20))
     assert np.array_equal(on_gpu.histogram, on_cpu.histogram)
-    big = bitset_census.bitset_census(classifiers.sum_threshold, ImageSpace(1, 2, 28), device="cuda")
+    big = bitset_census(classifiers.sum_threshold, ImageSpace(1, 2, 28), device="cuda")
     assert np.array_equal(big.histogram, binary_histogram(28))

@@ -126,3 +126,24 @@ def test_bad_images():
         s.diameter(-1)
     with pytest.raises(ValueError, match="more than int64"):
         ImageSpace(8, levels=2).images([0])
+
+
+def test_lattice_digits_are_computed_in_one_place():
+    """spaces.lattice_digits is the one digit computation: ImageSpace.to_digits, the sum classifier, the lattice
+    attacks and data.quantize all use it (catches a second copy that rounds differently)."""
+    import inspect
+
+    from perturbkit import data, spaces, sum_classifier
+    from perturbkit.attacks import lattice
+
+    assert lattice.lattice_digits is spaces.lattice_digits
+    space = ImageSpace(2, 5, 2)
+    idx = torch.arange(space.size)
+    x = space.images(idx)
+    assert torch.equal(spaces.lattice_digits(x, 5).to(torch.int64), space.digits(idx))
+    assert torch.equal(space.to_digits(x), space.digits(idx))
+    assert torch.equal(sum_classifier._digits(x, 5), space.digits(idx).flatten(1))
+    assert torch.equal(data.quantize(x, 5), x)
+    for module in (spaces, sum_classifier, lattice, data):  # nobody else rounds images to levels
+        source = inspect.getsource(module).replace(inspect.getsource(spaces.lattice_digits), "")
+        assert "round(x * (" not in source and "round(images * (" not in source, module.__name__

@@ -119,7 +119,7 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="share"):
         concentration_c(0.5)
     with pytest.raises(ValueError, match="share"):
-        cube_radius(0)
+        cube_radius(-0.5)  # share 0 is a share: its radius is infinite
     with pytest.raises(ValueError, match="levels"):
         lattice_l2_radius(10, 1, 0.05)
     with pytest.raises(ValueError, match="eps"):
@@ -141,3 +141,30 @@ def test_widget_view_and_update():
     w.controls["p"].value = math.inf
     assert "p = inf" in w.text.value
     assert np.isfinite(lattice_l2_share(3072, 256, np.array([0.5, 1.0]))).all()
+
+
+def test_one_cube_radius_and_one_share_convention_at_both_call_sites():
+    """guarantees and threat share one cube_radius (they differed at shares >= 1/2) and one share convention, the
+    closed [0, 1] of checks.check_share (threat's was open): catches a second copy that treats the ends differently."""
+    from perturbkit import guarantees, threat
+
+    for name in ("cube_radius", "concentration_c", "lattice_l2_radius", "lattice_linf_radius"):
+        assert getattr(threat, name) is getattr(guarantees, name), name  # one home: guarantees
+    # the ends: radius 0 from share 1/2 on (the bound is 1/2 at r = 0), infinite at share 0
+    assert cube_radius(0.5) == cube_radius(0.9) == cube_radius(1) == 0.0 and cube_radius(0) == math.inf
+    assert concentration_c(0) == math.inf and lattice_l2_radius(3072, 256, 0) == math.inf
+    assert threat.lattice_linf_radius(256, 0) == math.inf
+    # the lattice theorems say nothing from 1/2 on: their radii refuse, naming the share
+    for radius in (lambda s: concentration_c(s), lambda s: lattice_l2_radius(3072, 256, s),
+                   lambda s: threat.lattice_linf_radius(256, s)):
+        for share in (0.5, 1):
+            with pytest.raises(ValueError, match="share must be below 1/2"):
+                radius(share)
+        with pytest.raises(ValueError, match=r"share must be a number in \[0, 1\], got -0.1"):
+            radius(-0.1)
+    # threat reports take every share in [0, 1], as the guarantees do
+    for share in (0, 1):
+        report = threat.threat_report(4, 4, 1, 2.0, 1.0, share=share)
+        assert report.share == share and report.l2_limit == (math.inf if share == 0 else None)
+    with pytest.raises(ValueError, match=r"share must be a number in \[0, 1\], got 1.5"):
+        threat.threat_report(4, 4, 1, 2.0, 1.0, share=1.5)

@@ -80,7 +80,7 @@ def ints(minimum: int = 1, none_ok: bool = False, huge: bool = False) -> list:
 
 
 def reals(minimum: float | None = None, maximum: float | None = None, none_ok: bool = False,
-          inf_ok: bool = False, open_min: bool = False, scalar: bool = True) -> list:
+          inf_ok: bool = False, open_min: bool = False, scalar: bool = True, open_max: bool = False) -> list:
     """Bad values for a real argument in [minimum, maximum] (a number only, unless ``scalar=False``)."""
     out = [("str", "0.5"), ("bool", True), ("nan", NAN), ("complex", 0.5j), ("huge int", 10**400),
            ("NumPy bool", np.bool_(True))]
@@ -89,7 +89,7 @@ def reals(minimum: float | None = None, maximum: float | None = None, none_ok: b
     if minimum is not None:
         out += [("below minimum", minimum - 0.5)] + ([("at open minimum", minimum)] if open_min else [])
     if maximum is not None:
-        out += [("above maximum", maximum + 0.5)]
+        out += [("above maximum", maximum + 0.5)] + ([("at open maximum", maximum)] if open_max else [])
     if not inf_ok and maximum is None:
         out += [("inf", INF)]
     return out
@@ -197,15 +197,12 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
     from perturbkit import (
         attacks,
         bitdepth,
-        bitset_census,
         bounds,
         census,
-        census_record,
         checks,
         claims,
         classifiers,
         exercises,
-        fused,
         guarantees,
         hamming,
         isoperimetry,
@@ -220,6 +217,7 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
         threat,
         widgets,
     )
+    from perturbkit.census import bitset, fused, records
     from perturbkit.plotting import core_argument
     from perturbkit.spaces import ImageSpace
 
@@ -234,11 +232,11 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
     R = census.robustness(LAB, S, 0)
     MASK = torch.zeros(S.size, dtype=torch.bool)
     MASK[0] = True
-    WORDS = bitset_census.pack_bits(MASK)
+    WORDS = bitset.pack_bits(MASK)
     curve = scaling.scaling_curve([4, 8, 16], [[1.0, 2.0], [2.0, 3.0], [3.0, 5.0]], 2, n_min=4)
     q = exercises.quiz_questions("03")[0]
-    census_done = bitset_census.bitset_census(LAB, S)
-    record = census_record.CensusRecord("alternate", census_done, "exact")
+    census_done = bitset.bitset_census(LAB, S)
+    record = records.CensusRecord("alternate", census_done, "exact")
     out_json = tmp / "out" / "census.json"
     out_json.parent.mkdir()
     missing = tmp / "nothing.json"
@@ -298,19 +296,19 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
              dict(ns=[2, 4], levels_list=[2], p=2.0, samples=20),
              dict(ns=sequences("int"), levels_list=sequences("int", 2), p=P_BAD, samples=ints(1), seed=ints(0),
                   device=devices())),
-        # ------------------------------------------------------------------------------------------ bitset_census
-        Spec("bitset_census", "bitset_census", bitset_census.bitset_census,
+        # ------------------------------------------------------------------------------------------ census.bitset
+        Spec("census.bitset", "bitset_census", bitset.bitset_census,
              dict(labels=classifiers.sum_threshold, space=S),
              dict(labels=[("float tensor", LAB.float()), ("meta tensor", _meta(LAB)), ("one short", LAB[:-1]),
                           ("None", None), ("int", 5)],
                   space=spaces_bad(binary=True, big=ImageSpace(8)), device=devices(), chunk_words=ints(1, True),
                   progress=BOOLS)),
-        Spec("bitset_census", "bitset_bytes", bitset_census.bitset_bytes, dict(space=S),
+        Spec("census.bitset", "bitset_bytes", bitset.bitset_bytes, dict(space=S),
              dict(space=spaces_bad(), classes=ints(1), device=devices())),
-        Spec("bitset_census", "pack_bits", bitset_census.pack_bits, dict(mask=MASK),
+        Spec("census.bitset", "pack_bits", bitset.pack_bits, dict(mask=MASK),
              dict(mask=[("float", MASK.float() + 0.5), ("uint8 of 2", MASK.to(torch.uint8) + 2),
                         ("meta tensor", _meta(MASK)), ("list", MASK.tolist()), ("None", None), ("int64", LAB.long())])),
-        Spec("bitset_census", "popcount", bitset_census.popcount, dict(words=WORDS),
+        Spec("census.bitset", "popcount", bitset.popcount, dict(words=WORDS),
              dict(words=[("float", WORDS.float()), ("meta tensor", _meta(WORDS)), ("list", WORDS.tolist()),
                          ("None", None), ("int32", WORDS.to(torch.int32))])),
         # ------------------------------------------------------------------------------------------ bounds
@@ -345,17 +343,17 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
              dict(labels=[("float", LAB.float()), ("meta tensor", _meta(LAB)), ("one short", LAB[:-1]),
                           ("None", None)],
                   space=spaces_bad(big=BIG), r=[("meta tensor", _meta(R)), ("one short", R[:-1]), ("str", "r")])),
-        # ------------------------------------------------------------------------------------------ census_record
-        Spec("census_record", "provenance", census_record.provenance, dict(device="cpu", command="python x.py"),
+        # ------------------------------------------------------------------------------------------ census.records
+        Spec("census.records", "provenance", records.provenance, dict(device="cpu", command="python x.py"),
              dict(device=devices(none_ok=False), command=TEXT)),
-        Spec("census_record", "save", census_record.save,
+        Spec("census.records", "save", records.save,
              dict(records=[record], space=S, path=out_json, provenance={}, overwrite=True),
              dict(records=[("one record", record), ("empty", []), ("None", None), ("list of str", ["a"])],
                   space=spaces_bad() + [("another space", ImageSpace(3))],
                   path=[("None", None), ("int", 5), ("missing folder", tmp / "no" / "c.json"), ("folder", folder)],
                   provenance=[("None", None), ("str", "cpu")], overwrite=BOOLS),
              names={"path": ["path", "folder"], "space": ["space", "fit"]}),
-        Spec("census_record", "load", census_record.load, dict(path=out_json),
+        Spec("census.records", "load", records.load, dict(path=out_json),
              dict(path=paths), names={"path": ["path", "census file"]}),
         # ------------------------------------------------------------------------------------------ checks
         Spec("checks", "check_int", checks.check_int, dict(name="n", value=3, minimum=1),
@@ -453,17 +451,17 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
                            ("one choice", (exercises.Choice("a", True, "x"),)), ("None", None)]),
              names={"choices": ["choice"]}),
         # ------------------------------------------------------------------------------------------ fused
-        Spec("fused", "enable", fused.enable, dict(on=True), dict(on=BOOLS)),
-        Spec("fused", "available", fused.available, dict(device="cpu"),
+        Spec("census.fused", "enable", fused.enable, dict(on=True), dict(on=BOOLS)),
+        Spec("census.fused", "available", fused.available, dict(device="cpu"),
              dict(device=[("gpu", "gpu"), ("None", None), ("int", 5), ("list", ["cpu"])])),
-        Spec("fused", "applies", fused.applies, dict(device="cpu", entries=16),
+        Spec("census.fused", "applies", fused.applies, dict(device="cpu", entries=16),
              dict(device=[("gpu", "gpu"), ("None", None), ("int", 5)], entries=ints(0))),
-        Spec("fused", "transform", fused.transform,
+        Spec("census.fused", "transform", fused.transform,
              dict(g=torch.zeros(16, dtype=torch.uint8), N=4),
              dict(g=[("None", None), ("list", [0] * 16), ("meta tensor", torch.empty(16, dtype=torch.uint8,
                                                                                       device="meta"))],
                   N=ints(0), c=ints(0))),
-        Spec("fused", "dilate", fused.dilate,
+        Spec("census.fused", "dilate", fused.dilate,
              dict(src=torch.zeros(1, dtype=torch.int64), dst=torch.zeros(1, dtype=torch.int64), N=4),
              dict(src=[("None", None), ("list", [0])], dst=[("None", None), ("list", [0])],
                   N=ints(0) + [("too many for int64", 70)])),
@@ -646,21 +644,22 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
         Spec("theorems", "lesson_of", theorems.lesson_of, dict(number="3.7"),
              dict(number=[("unknown", "99.9"), ("float", 3.7), ("None", None)])),
         # ------------------------------------------------------------------------------------------ threat
-        Spec("threat", "concentration_c", threat.concentration_c, dict(share=0.1),
-             dict(share=reals(0, 0.5, open_min=True))),
-        Spec("threat", "cube_radius", threat.cube_radius, dict(share=0.1), dict(share=reals(0, 0.5, open_min=True))),
-        Spec("threat", "lattice_l2_radius", threat.lattice_l2_radius, dict(N=784, levels=256, share=0.1),
-             dict(N=ints(1), levels=ints(2), share=reals(0, 0.5, open_min=True))),
+        # shares: [0, 1] (checks.check_share); the radii of the theorems refuse the trivial shares >= 1/2. The
+        # radii live in guarantees (threat imports them: threat.cube_radius is guarantees.cube_radius, ...)
+        Spec("guarantees", "concentration_c", guarantees.concentration_c, dict(share=0.1),
+             dict(share=reals(0, 0.5, open_max=True))),
+        Spec("guarantees", "lattice_l2_radius", guarantees.lattice_l2_radius, dict(N=784, levels=256, share=0.1),
+             dict(N=ints(1), levels=ints(2), share=reals(0, 0.5, open_max=True))),
         Spec("threat", "lattice_l2_share", threat.lattice_l2_share, dict(N=784, levels=256, eps=2.0),
              dict(N=ints(1), levels=ints(2), eps=radii())),
-        Spec("threat", "lattice_linf_radius", threat.lattice_linf_radius, dict(levels=256, share=0.1),
-             dict(levels=ints(2), share=reals(0, 0.5, open_min=True))),
+        Spec("guarantees", "lattice_linf_radius", guarantees.lattice_linf_radius, dict(levels=256, share=0.1),
+             dict(levels=ints(2), share=reals(0, 0.5, open_max=True))),
         Spec("threat", "hamming_cost", threat.hamming_cost, dict(t=4, p=2.0), dict(t=reals(0), p=P_BAD)),
         Spec("threat", "entries_within", threat.entries_within, dict(eps=2.0, p=2.0, N=784),
              dict(eps=reals(0), p=P_BAD, N=ints(1))),
         Spec("threat", "threat_report", threat.threat_report, dict(n=4, levels=4, channels=1, p=2.0, eps=1.0),
              dict(n=ints(1), levels=ints(2), channels=ints(1), p=P_BAD, eps=reals(0),
-                  share=reals(0, 1, open_min=True))),
+                  share=reals(0, 1))),
         # ------------------------------------------------------------------------------------------ widgets
         Spec("widgets", "LiveView", widgets.LiveView, dict(view=lambda: ("text", None), controls={}),
              dict(view=[("None", None), ("str", "view")], controls=[("None", None), ("list", [1])],
@@ -674,7 +673,7 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
 
     # ------------------------------------------------------------------------------------------- corrupt files
     good = json.loads(out_json.read_text()) if out_json.exists() else None
-    census_record.save([record], S, out_json, {}, overwrite=True)
+    records.save([record], S, out_json, {}, overwrite=True)
     good = json.loads(out_json.read_text())
 
     def variant(label, change):
@@ -711,13 +710,13 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
             p.write_text("[]")
         else:
             p = variant(label, change)
-        extras.append(Extra("census_record", "load", label, lambda p=p: census_record.load(p), ("census file",)))
+        extras.append(Extra("census.records", "load", label, lambda p=p: records.load(p), ("census file",)))
     bad_json = tmp / "census bad.json"
     bad_json.write_text("{not json")
-    extras.append(Extra("census_record", "load", "bad JSON", lambda: census_record.load(bad_json), ("census file",)))
+    extras.append(Extra("census.records", "load", "bad JSON", lambda: records.load(bad_json), ("census file",)))
     binary = tmp / "census binary.json"
     binary.write_bytes(bytes(range(256)))
-    extras.append(Extra("census_record", "load", "binary file", lambda: census_record.load(binary), ("census file",)))
+    extras.append(Extra("census.records", "load", "binary file", lambda: records.load(binary), ("census file",)))
 
     def models_root(label, change_manifest=None, weights=None):
         root = tmp / f"models {label}"

@@ -14,13 +14,9 @@ from torch import nn
 
 from ..checks import check_unit
 from ..norms import size as norm_size
+from ..spaces import lattice_digits
 from ._common import adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen
 from .result import AttackResult, finish, over_budgets
-
-
-def lattice_digits(x: torch.Tensor, levels: int) -> torch.Tensor:
-    """Integer levels of lattice images x (no check: callers check with ``check_levels``)."""
-    return torch.round(x * (levels - 1))
 
 
 def from_digits(d: torch.Tensor, levels: int, dtype) -> torch.Tensor:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .answers import AnswerFormError
+from .registry import load_lessons
 
 
 def close(rel: float = 1e-6, abs: float = 1e-9) -> Callable[[Any, Any], bool]:
@@ -112,11 +113,10 @@ def register(checker: Checker) -> Checker:
 
 
 def _checker(exercise) -> Checker:
-    from . import _load
     if isinstance(exercise, str):
-        _load(exercise.partition(".")[0])
+        load_lessons(exercise.partition(".")[0])
     if not isinstance(exercise, str) or exercise not in CHECKERS:
-        _load()  # the message lists every exercise
+        load_lessons()  # the message lists every exercise
         known = ", ".join(sorted(CHECKERS))
         raise ValueError(f"exercise must be the id of a compute exercise such as '03.2'; got {exercise!r}; "
                          f"known: {known}")

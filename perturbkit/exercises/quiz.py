@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .registry import load_lessons
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -66,14 +68,13 @@ def register_quiz(lesson: str, questions: list[Question]) -> tuple[Question, ...
 
 def quiz_questions(lesson: str) -> tuple[Question, ...]:
     """The quiz of ``lesson`` ("00" to "11")."""
-    from . import _load
     if not isinstance(lesson, str):
-        _load()  # the message lists every lesson
+        load_lessons()  # the message lists every lesson
         raise TypeError(f"lesson must be a str, one of {sorted(QUIZZES)}, got {lesson!r:.60} "
                         f"({type(lesson).__name__})")
-    _load(lesson)
+    load_lessons(lesson)
     if lesson not in QUIZZES:
-        _load()  # the message lists every lesson
+        load_lessons()  # the message lists every lesson
         raise ValueError(f"lesson must be one of {sorted(QUIZZES)}, got {lesson!r}")
     return QUIZZES[lesson]
 

@@ -1,6 +1,6 @@
 """The fused binary census pass on CUDA: a Triton kernel, two axes per sweep, in place on a uint8 array.
 
-The same arithmetic as the CPU kernel (:mod:`perturbkit.fused.cpu`): for the axes of strides s and 2s every
+The same arithmetic as the CPU kernel (:mod:`perturbkit.census.fused.cpu`): for the axes of strides s and 2s every
 group of four entries g[b], g[b + s], g[b + 2s], g[b + 3s] is loaded once, taken through both pairings in
 registers and stored once. Each GPU thread owns its groups, so no thread reads what another writes. Indices are
 64-bit: the arrays of the 6x6 space reach 2**36 entries.
@@ -20,7 +20,7 @@ import torch
 import triton
 import triton.language as tl
 
-from ..bitset_census import _INWORD_MASKS
+from ..reference import INWORD_MASKS
 
 _BLOCK = 1024  # groups per program
 
@@ -66,7 +66,7 @@ def census_pass(g: torch.Tensor, N: int, c: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- dilation
-M0, M1, M2, M3, M4, M5 = (tl.constexpr(m) for m in _INWORD_MASKS)
+M0, M1, M2, M3, M4, M5 = (tl.constexpr(m) for m in INWORD_MASKS)
 
 
 @triton.jit

@@ -2,12 +2,12 @@
 
 Two kernels, each with a torch-only twin that stays the reference and the fallback:
 
-* the census pass (:func:`transform`, twin :func:`perturbkit.census._axis_pass`). On a binary space the census's
-  distance transform visits every axis once and, for every pair of images that differ in that entry only, sets
-  a <- min(a, b + 1) and b <- min(b, a + 1). With torch calls that is four elementwise operations per axis, about 5.5
-  array-sized memory transfers where one read and one write would do. The kernels read a group of four entries (two
-  axes) once, update it in registers and write it once: each sweep over memory does two passes.
-* the dilation of the bit-packed census (:func:`dilate`, twin :func:`perturbkit.bitset_census._dilate`): one Hamming
+* the census pass (:func:`transform`, twin :func:`perturbkit.census.reference.axis_pass`). On a binary space the
+  census's distance transform visits every axis once and, for every pair of images that differ in that entry only,
+  sets a <- min(a, b + 1) and b <- min(b, a + 1). With torch calls that is four elementwise operations per axis,
+  about 5.5 array-sized memory transfers where one read and one write would do. The kernels read a group of four
+  entries (two axes) once, update it in registers and write it once: each sweep over memory does two passes.
+* the dilation of the bit-packed census (:func:`dilate`, twin :func:`perturbkit.census.reference.dilate`): one Hamming
   step of a bitset and its popcount, without the dozens of whole-chunk temporaries of the torch-only version.
 
 The results are the same integers (min, + 1 and OR never round); tests/test_fused.py checks them against the
@@ -16,51 +16,62 @@ torch-only versions and brute force, and the Triton kernels also in Triton's int
 Both libraries are optional: numba (the opt-in `fast` extra, `pip install 'perturbkit[fast]'`) and Triton (part of
 torch's CUDA wheels). The first time a device needs its kernels they are imported and checked against the torch-only
 versions on small random inputs; where the library is missing the torch-only versions run without a word, and where
-the check fails a warning says so. :func:`enable` switches the kernels off and on (for comparisons);
-:func:`available` says whether a device has them.
+the check fails a warning says so. :func:`enable` switches the kernels off and on (for comparisons; as a context
+manager it restores the previous state on exit); :func:`available` says whether a device has them.
+
+Layering: this package imports only the census's reference layer (:mod:`perturbkit.census.reference`, the torch-only
+twins and the bit layout) and its tuning constants (:mod:`perturbkit.census.tuning`), never the censuses that use it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import types
 import warnings
 
 import torch
 
-from ..checks import check_bool, check_int, check_tensor
+from ...checks import check_bool, check_int, check_tensor
+from .. import tuning
+from ..reference import binary_transform
+from ..reference import dilate as torch_dilate
 
-__all__ = ["enable", "available", "applies", "transform", "dilate"]
-
-# The CPU kernels' first use in a process costs about 1.7 s (numba's import and cache load; about 10 s when they
-# compile, after an install) and saves about 0.35 s per census of 2^25 images: from about 2^27 images they repay it.
-# Below, the torch-only versions run, so the lessons' spaces (up to 2^25) never pay. Tests and benchmarks lower it.
-_CPU_MIN_ENTRIES = 2**27
-# Census blocks and strips of this many bytes sit in one core's L2 cache while they get their passes.
-_CPU_CACHE_BYTES = 2**18
-# Dilation: chunks of 4 MiB of words (in the L3 cache) get their in-chunk axes, strips of 512 KiB the others.
-_CPU_CHUNK_WORDS, _CPU_STRIP_WORDS = 2**19, 2**16
+__all__ = ["enable", "available", "applies", "transform", "dilate", "import_backend", "BACKENDS"]
 
 _enabled = True
-_backends: dict[str, object] = {}  # device type -> the checked kernel module, or None where there is none
+# device type -> the checked kernel module, or None where there is none. Tests replace it with an empty dict (and
+# import_backend with a stand-in) to see a backend loaded afresh.
+BACKENDS: dict[str, object] = {}
 
 
-def enable(on: bool = True) -> None:
-    """Use (``on=True``, the default) or stop using the fused kernels wherever a device has them."""
-    global _enabled
-    _enabled = check_bool("on", on)
+class enable(contextlib.AbstractContextManager):  # noqa: N801 - used like a function: fused.enable(False)
+    """Use (``on=True``, the default) or stop using the fused kernels wherever a device has them.
+
+    Takes effect at once; used as a context manager (``with fused.enable(False): ...``) it restores the previous
+    state on exit, also when the block raises.
+    """
+
+    def __init__(self, on: bool = True):
+        global _enabled
+        on = check_bool("on", on)
+        self.previous, _enabled = _enabled, on
+
+    def __exit__(self, *exc) -> None:
+        global _enabled
+        _enabled = self.previous
 
 
 def _run_transform(backend, g: torch.Tensor, N: int, c: int) -> None:
     if g.device.type == "cpu":
-        backend.census_pass(g.numpy(), N, c, _CPU_CACHE_BYTES)
+        backend.census_pass(g.numpy(), N, c, tuning.CPU_CACHE_BYTES)
     else:
         backend.census_pass(g, N, c)
 
 
 def _run_dilate(backend, src: torch.Tensor, dst: torch.Tensor, N: int) -> int:
     if src.device.type == "cpu":
-        return backend.dilate(src.numpy(), dst.numpy(), N, _CPU_CHUNK_WORDS, _CPU_STRIP_WORDS)
+        return backend.dilate(src.numpy(), dst.numpy(), N, tuning.CPU_CHUNK_WORDS, tuning.CPU_STRIP_WORDS)
     return backend.dilate(src, dst, N)
 
 
@@ -84,13 +95,11 @@ def _quiet(kind: str):
 
 def _self_check(module, kind: str) -> None:
     """Both kernels of ``module`` against the torch-only versions on small random inputs (raises on a difference)."""
-    from ..bitset_census import _dilate
-
     gen = torch.Generator().manual_seed(0)
     for N in (1, 5, 9, 12):  # odd and even counts of axes; one word, several, several chunks
         g = torch.randint(0, 2, (2**N,), generator=gen).to(torch.uint8).mul_(N + 1).to(kind)
         want = g.clone()
-        _torch_only(want, N, 1)
+        binary_transform(want, N, 1)
         _run_transform(module, g, N, 1)
         if not torch.equal(g, want):
             raise RuntimeError(f"the census pass disagrees with the torch-only passes for N = {N}")
@@ -100,21 +109,12 @@ def _self_check(module, kind: str) -> None:
             src &= (1 << 2**N) - 1  # a space under 64 images uses the low bits of its one word
         src = src.to(kind)
         want, got = torch.empty_like(src), torch.empty_like(src)
-        count = _dilate(src, want, N, 4, torch.empty(4, dtype=torch.int64, device=kind))  # 4-word chunks
+        count = torch_dilate(src, want, N, 4, torch.empty(4, dtype=torch.int64, device=kind))  # 4-word chunks
         if _run_dilate(module, src, got, N) != count or not torch.equal(got, want):
             raise RuntimeError(f"the dilation disagrees with the torch-only one for N = {N}")
 
 
-def _torch_only(g: torch.Tensor, N: int, c: int) -> None:
-    # the reference census transform: one torch-only pass per axis over the whole array (census._axis_pass)
-    from ..census import _axis_pass, _Plan
-
-    plan = _Plan("hamming", torch.uint8, 255, (0, c))
-    for i in range(N):
-        _axis_pass(g.view(2**i, 2, 2 ** (N - 1 - i)), plan)
-
-
-def _import(kind: str):
+def import_backend(kind: str) -> types.ModuleType:
     """The kernel module of a device type (``cpu``: numba, ``cuda``: Triton); ImportError without its library."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -123,10 +123,10 @@ def _import(kind: str):
 
 def _load(kind: str):
     """The kernel module for a device type after its first-use check, or None."""
-    if kind not in _backends:
+    if kind not in BACKENDS:
         backend = None
         try:
-            module = _import(kind)
+            module = import_backend(kind)
         except ImportError:
             module = None  # the optional library is not installed: the torch-only versions, silently
         if module is not None:
@@ -138,8 +138,8 @@ def _load(kind: str):
                 warnings.warn(f"the fused kernels on {kind} are unavailable ({type(e).__name__}: "
                               f"{str(e).splitlines()[0][:200] if str(e) else ''}); using the torch-only versions",
                               stacklevel=3)
-        _backends[kind] = backend
-    return _backends[kind]
+        BACKENDS[kind] = backend
+    return BACKENDS[kind]
 
 
 def _kind(device) -> str:
@@ -168,10 +168,10 @@ def available(device="cpu") -> bool:
 
 def applies(device, entries: int) -> bool:
     """Whether the fused kernels run for a space of ``entries`` images on ``device``: they are enabled, the device
-    has them, and on the CPU the space is large enough to repay their loading (``_CPU_MIN_ENTRIES``)."""
+    has them, and on the CPU the space is large enough to repay their loading (``tuning.CPU_MIN_ENTRIES``)."""
     kind = _kind(device)
     entries = check_int("entries", entries, minimum=0)
-    if not _enabled or (kind == "cpu" and entries < _CPU_MIN_ENTRIES):
+    if not _enabled or (kind == "cpu" and entries < tuning.CPU_MIN_ENTRIES):
         return False
     return available(kind)
 
@@ -188,14 +188,14 @@ def transform(g: torch.Tensor, N: int, c: int = 1) -> bool:
     if not applies(g.device, g.numel()):
         return False
     with _quiet(g.device.type):
-        _run_transform(_backends[g.device.type], g, N, c)
+        _run_transform(BACKENDS[g.device.type], g, N, c)
     return True
 
 
 def dilate(src: torch.Tensor, dst: torch.Tensor, N: int) -> int | None:
-    """dst = src dilated by one Hamming step, for bitsets of 2**N images in int64 words (bitset_census's layout) on
-    one device, if a fused kernel applies; returns the number of images in dst, or None (the caller runs the
-    torch-only version)."""
+    """dst = src dilated by one Hamming step, for bitsets of 2**N images in int64 words (the layout of
+    :mod:`perturbkit.census.reference`) on one device, if a fused kernel applies; returns the number of images in
+    dst, or None (the caller runs the torch-only version)."""
     check_tensor("src", src)
     check_tensor("dst", dst)
     N = check_int("N", N, minimum=0, maximum=62)
@@ -206,4 +206,4 @@ def dilate(src: torch.Tensor, dst: torch.Tensor, N: int) -> int | None:
     if not applies(src.device, 2**N):
         return None
     with _quiet(src.device.type):
-        return _run_dilate(_backends[src.device.type], src, dst, N)
+        return _run_dilate(BACKENDS[src.device.type], src, dst, N)

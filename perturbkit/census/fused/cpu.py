@@ -12,8 +12,8 @@ The passes commute, so this order gives the same result as any other.
 
 Values must stay below 255 - c (the census's "infinity" is N + 1): the sums are computed in uint8.
 
-**The dilation** (:func:`dilate`) of the bit-packed census (:mod:`perturbkit.bitset_census`, whose docstring gives the
-layout): dst = src united with every image one entry away, and the number of images in dst. Each word of dst is its
+**The dilation** (:func:`dilate`) of the bit-packed census (:mod:`perturbkit.census.reference`, whose docstring gives
+the layout): dst = src united with every image one entry away, and the number of images in dst. Each word of dst is its
 source word with the six in-word neighbours shifted in, OR the N - 6 partner words w XOR 2**j. Contiguous chunks of
 words get the in-word axes and the cross-word axes inside the chunk while they sit in the cache; then the words are seen
 as a matrix with one row per chunk, and column strips get the remaining axes (partners in other rows) and their
@@ -28,14 +28,14 @@ import numba
 import numpy as np
 from numba import njit, prange, uint8, uint64
 
-from ..bitset_census import _INWORD_MASKS
+from ..reference import INWORD_MASKS
 
 # numba's OpenMP threading layer shares the OpenMP runtime with torch and changed torch's thread count (and with it
 # the order of torch's float sums): its own thread pool keeps the two apart, unless the user chose a layer.
 if "NUMBA_THREADING_LAYER" not in os.environ:
     numba.config.THREADING_LAYER = "workqueue"
 
-_MASKS = np.array(_INWORD_MASKS, dtype=np.int64)  # M_j of the bit-packed layout, as an array numba can index
+_MASKS = np.array(INWORD_MASKS, dtype=np.int64)  # M_j of the bit-packed layout, as an array numba can index
 
 
 @njit(boundscheck=False, inline="always", cache=True)

@@ -4,7 +4,8 @@ Some censuses are beyond a student's machine: all 2^36 binary 6x6 images need ab
 computes such a census once (``data/census_6x6.py``), keeps the exact integers (class sizes, the histogram of r_0,
 the largest robustness) with their provenance in a small JSON file under ``data/census/``, and a lesson reads the
 stored result where it can not compute it. The robust shares are recomputed from the integers on loading, by the
-same formula as :func:`perturbkit.bitset_census.bitset_census`, so a loaded census equals the computed one exactly.
+same formula as :func:`perturbkit.census.bitset_census` (:meth:`perturbkit.census.RobustShare.from_histogram`), so
+a loaded census equals the computed one exactly.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .bitset_census import BitsetCensus
-from .checks import check_bool, check_device
-from .data import DATA_DIR
-from .spaces import ImageSpace
+from ..checks import check_bool, check_device
+from ..data import DATA_DIR
+from ..spaces import ImageSpace
+from .bitset import BitsetCensus
 
 __all__ = ["CensusRecord", "provenance", "save", "load", "RECORDS_DIR"]
 
@@ -33,7 +34,7 @@ FORMAT = 1
 @dataclass(frozen=True)
 class CensusRecord:
     """One labelling's census: ``name`` (what labelled the space, e.g. "sum threshold (Algorithm 1)"), ``census``
-    (a :class:`perturbkit.bitset_census.BitsetCensus`, NumPy arrays on the CPU) and ``labels_from`` (how the labels
+    (a :class:`perturbkit.census.BitsetCensus`, NumPy arrays on the CPU) and ``labels_from`` (how the labels
     were computed: exact integer arithmetic, or a network's float arithmetic on which device)."""
 
     name: str
@@ -43,7 +44,7 @@ class CensusRecord:
 
 def _commit() -> str:
     """The course's git commit (with "+changes" when the working tree differs from it), or "unknown"."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
@@ -137,7 +138,8 @@ def save(records: list[CensusRecord], space: ImageSpace, path, provenance: dict,
         _check_counts(f"records[{i}] ({r.name!r})", _as_ints("classes", c.classes), _as_ints("size", c.size),
                       _as_ints("histogram", c.histogram), _as_ints("max_robustness", c.max_robustness), space)
     if not isinstance(provenance, dict):
-        raise TypeError(f"provenance must be a dict (see census_record.provenance), got {type(provenance).__name__}")
+        raise TypeError(f"provenance must be a dict (see perturbkit.census.records.provenance), got "
+                        f"{type(provenance).__name__}")
     if not isinstance(path, (str, Path)) or not str(path):
         raise TypeError(f"path must be a file name (str or pathlib.Path), got {path!r}")
     path = Path(path)
@@ -183,7 +185,6 @@ def load(path) -> tuple[ImageSpace, list[CensusRecord], dict]:
                 or not isinstance(doc.get("provenance"), dict):
             raise ValueError("it needs a space (an object), records (a list) and provenance (an object)")
         space = ImageSpace(**doc["space"])
-        N = space.num_entries
         records = []
         for i, r in enumerate(doc["records"]):
             if not isinstance(r, dict):
@@ -195,11 +196,8 @@ def load(path) -> tuple[ImageSpace, list[CensusRecord], dict]:
             if not isinstance(r["name"], str) or not isinstance(r["labels_from"], str) \
                     or not isinstance(r["device"], str):
                 raise ValueError(f"{what}: name, labels_from and device must be text")
-            census = BitsetCensus(classes=classes, size=size,
-                                  space_share=size / space.size, t=np.arange(N + 1),
-                                  robust=(size[:, None] - np.cumsum(hist, axis=1)) / size[:, None], histogram=hist,
-                                  max_robustness=top, device=r["device"],
-                                  seconds=float(r["seconds"]))
+            census = BitsetCensus.from_counts(classes, size, hist, top, space, device=r["device"],
+                                              seconds=float(r["seconds"]))
             records.append(CensusRecord(name=r["name"], census=census, labels_from=r["labels_from"]))
     except KeyError as e:
         raise ValueError(f"census file {str(path)!r} is not a census record: the entry {e} is missing") from None

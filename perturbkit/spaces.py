@@ -23,6 +23,28 @@ class ImageSpace:
 
     Images are float32 tensors of shape (k, channels, n, n) with values k/(levels-1) in [0, 1]; indices are int64
     tensors. Methods create tensors on ``device`` (default CPU) and keep inputs on the device they came on.
+
+    Examples
+    --------
+    The 2x2 binary images: 4 entries, so 2**4 = 16 images. Image 5 is 0101 in binary, read in C order:
+
+    >>> space = ImageSpace(2)
+    >>> space.size, space.num_entries, space.shape
+    (16, 4, (1, 2, 2))
+    >>> space.images([5]).flatten().tolist()
+    [0.0, 1.0, 0.0, 1.0]
+    >>> space.indices(space.images([5, 6])).tolist()
+    [5, 6]
+
+    The theorem's budget for p = 2 is sqrt(n) = sqrt(2), and the all-0 image is 2 away from the all-1 image in l2:
+
+    >>> round(space.budget(2), 4), space.diameter(2)
+    (1.4142, 2.0)
+
+    Three grey levels (0, 1/2, 1) give 3**4 = 81 images:
+
+    >>> ImageSpace(2, levels=3).size
+    81
     """
 
     def __init__(self, n: int, levels: int = 2, channels: int = 1):

@@ -26,11 +26,18 @@ __all__ = ["AttackResult"]
 class AttackResult:
     """An attack's outcome on k images, on their device.
 
-    adversarial: images (k, ...) (curve: (m, k, ...)); where the attack failed, what the attack documents.
-    sizes: d_p size (k,) of each adversarial perturbation found, in ``perturbkit.norms`` units of the attack's p;
-        inf where the attack failed. success: bool (k,): the image is adversarial (misclassified, or classified as
-        the target when targeted) and, for budget attacks, within the budget. Curves: (m, k) each.
-    eps: the budgets (m,) of a curve, in the units of p; None for a single budget or a budget-free attack.
+    Attributes
+    ----------
+    adversarial
+        Images (k, ...) (curve: (m, k, ...)); where the attack failed, what the attack documents.
+    sizes
+        d_p size (k,) of each adversarial perturbation found, in ``perturbkit.norms`` units of the attack's p; inf
+        where the attack failed. Curves: (m, k).
+    success
+        bool (k,): the image is adversarial (misclassified, or classified as the target when targeted) and, for
+        budget attacks, within the budget. Curves: (m, k).
+    eps
+        The budgets (m,) of a curve, in the units of p; None for a single budget or a budget-free attack.
 
     Examples
     --------

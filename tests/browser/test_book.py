@@ -42,7 +42,7 @@ if _book_state() and os.environ.get("BOOK_CHECK") == "1":
 pytestmark = pytest.mark.skipif(bool(_book_state()), reason=str(_book_state()))
 playwright = pytest.importorskip("playwright.sync_api")
 
-ORDER = ["index.html", *(f"lessons/{p.stem}.html" for p in LESSONS), "teachers.html"]
+ORDER = ["index.html", *(f"lessons/{p.stem}.html" for p in LESSONS), "teachers.html", "api.html"]
 PAGES = ORDER + ["search.html", "genindex.html"]
 
 _JS_PAGE = r"""async () => {

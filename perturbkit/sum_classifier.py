@@ -165,6 +165,16 @@ class SumModel(torch.nn.Module):
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (k, 2) of images x (k, ...), on x's device: (-z, z) with z = S - N/2 + 1e-4.
+
+        Examples
+        --------
+        The all-ones 2x2 image: S = 4, N/2 = 2.
+
+        >>> import torch
+        >>> [round(v, 4) for v in SumModel()(torch.ones(1, 1, 2, 2))[0].tolist()]
+        [-2.0001, 2.0001]
+        """
         z = x.flatten(1).sum(dim=1) - x[0].numel() / 2 + 1e-4
         return torch.stack([-z, z], dim=1)
 

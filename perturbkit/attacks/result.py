@@ -58,7 +58,18 @@ class AttackResult:
     @property
     def robust_accuracy(self) -> torch.Tensor:
         """Share of images the attack failed on (float64; a 0-d tensor, or (m,) for a curve): for an untargeted
-        attack on true labels, the accuracy under attack."""
+        attack on true labels, the accuracy under attack.
+
+        Examples
+        --------
+        A curve of two budgets on two images: the larger budget breaks one more.
+
+        >>> import torch
+        >>> curve = AttackResult(torch.zeros(2, 2, 1), torch.zeros(2, 2), torch.tensor([[False, True], [True, True]]),
+        ...                      eps=torch.tensor([0.1, 0.5]))
+        >>> curve.robust_accuracy.tolist()
+        [0.5, 0.0]
+        """
         return (~self.success).double().mean(dim=-1)
 
 

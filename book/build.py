@@ -1,10 +1,10 @@
 """Build the course book: a static HTML site of the committed, executed lessons (`make book`).
 
-Stages into build/book/src: book/ (conf.py, the teacher's kit, CSS), README.md (for {include}), a landing page made
-from the README's title, course description and syllabus, the lessons (copies; widget views become a note that
-the widget needs a live kernel, solution cells fold away) and MathJax from the `mathjax` npm package. Then runs
-Sphinx with warnings as errors (a broken cross-reference fails the build) into build/book/html. No notebook is
-executed and nothing is fetched from the network.
+Stages into build/book/src: book/ (conf.py, the teacher's kit, the API reference, CSS), README.md (for {include}),
+a landing page made from the README's title, course description and syllabus, the lessons (copies; widget views
+become a note that the widget needs a live kernel, solution cells fold away) and MathJax from the `mathjax` npm
+package. Then runs Sphinx with warnings as errors (a broken cross-reference fails the build) into build/book/html.
+No notebook is executed and nothing is fetched from the network.
 """
 
 from __future__ import annotations
@@ -63,7 +63,10 @@ def landing_page(readme: str, lessons: list[Path]) -> str:
                         "The [teacher's kit](teachers.md) says how to run the course in a class and how to "
                         "publish this book.",
                         f"```{{toctree}}\n:hidden:\n:caption: Lessons\n\n{toc}\n```",
-                        "```{toctree}\n:hidden:\n:caption: For teachers\n\nteachers\n```"]) + "\n"
+                        "The [API reference](api.rst) lists the functions and classes of `perturbkit` that the "
+                        "lessons use, with their docstrings and examples.",
+                        "```{toctree}\n:hidden:\n:caption: For teachers\n\nteachers\n```",
+                        "```{toctree}\n:hidden:\n:caption: Reference\n\napi\n```"]) + "\n"
 
 
 def blocks(md: str) -> str:

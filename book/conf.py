@@ -27,3 +27,36 @@ html_theme_options = {
     "navbar_persistent": [],  # the search box is in the sidebar already
 }
 html_context = {"default_mode": "auto"}  # light or dark as the reader's system prefers
+
+# The API reference (api.rst): autodoc reads the docstrings, napoleon their numpy-style (Examples) and Google-style
+# (Args, Returns) sections. Signatures keep their type hints as plain text.
+extensions += ["sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+napoleon_use_rtype = False
+# The build is nitpicky (-n): every cross-reference must resolve. References that cannot, by design, are let through
+# unlinked (they render as code, never as a broken link): classes of other libraries (torch, numpy, matplotlib,
+# ipywidgets; no network, so no intersphinx) and napoleon's free-text types ("(k,) tensor"), which are every class
+# reference outside perturbkit; objects of perturbkit modules the page does not document; and the short names that
+# docstrings use inside their own module (``DATASETS``, ``ImageSpace.chunks``).
+API_MODULES = ["spaces", "norms", "bounds", "sum_classifier", "attacks", "census", "guarantees", "threat", "plotting",
+               "widgets"]
+nitpick_ignore_regex = [
+    ("py:class", r"(?!perturbkit\.).*"),
+    (r"py:.*", r"perturbkit\.(?!(" + "|".join(API_MODULES) + r")\b).*"),
+    (r"py:(data|meth)", r"DATASETS|ImageSpace\.chunks"),
+]
+
+
+def _escape_bars(app, what, name, obj, options, lines) -> None:
+    """Docstrings are plain text for help(): |C| means a size, which reStructuredText would read as a substitution.
+    Escape every | outside doctest lines and ``literals`` so that it shows as written."""
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith((">>>", "...")):
+            continue
+        parts = line.split("``")
+        lines[i] = "``".join(p if k % 2 else p.replace("|", r"\|") for k, p in enumerate(parts))
+
+
+def setup(app) -> None:
+    app.connect("autodoc-process-docstring", _escape_bars)

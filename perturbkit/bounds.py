@@ -29,7 +29,13 @@ def _largest_half_radius(N: int) -> int:
 
 def bits_per_entry(levels: int) -> int:
     """b for L = 2**b levels: the number of bits that write one entry. Raises ValueError for an L that is not a
-    power of two, for which the course proves only the whole-space bound (:func:`concentration_bound`)."""
+    power of two, for which the course proves only the whole-space bound (:func:`concentration_bound`).
+
+    Examples
+    --------
+    >>> bits_per_entry(2), bits_per_entry(4), bits_per_entry(256)
+    (1, 2, 8)
+    """
     levels = check_int("levels", levels, minimum=2)
     if levels & (levels - 1):
         raise ValueError(f"levels must be a power of two (2, 4, 8, ..., 256: the class-relative bound reads each "
@@ -57,6 +63,26 @@ def harper_bound(N: int, t, levels: int = 2) -> float | np.ndarray:
     entries. So the t-neighbourhood of a set of images contains psi of the t-neighbourhood of its bit strings, and
     the binary argument in dimension M = bN applies word for word: t changed *bits* already move all but beta_M(t)
     of the class.
+
+    Examples
+    --------
+    The 3x3 binary images (N = 9): s* = 4, and V(s) counts the images within s changed entries of one image, so
+    V(4) = 1 + 9 + 36 + 84 + 126 = 256 and V(3) = 130. With t = 2, beta = V(4 - 2 + 1) / V(4) = 130 / 256:
+
+    >>> harper_bound(9, 2), 130 / 256
+    (0.5078125, 0.5078125)
+
+    At t = 1 the bound says nothing (1.0); beyond s* no class has a robust core at all:
+
+    >>> harper_bound(9, 1), harper_bound(9, 5)
+    (1.0, 0.0)
+
+    An array of radii gives an array (t = 3: V(2) / V(4) = 46 / 256); 4 levels read each entry as 2 bits (M = 18):
+
+    >>> [round(b, 4) for b in harper_bound(9, [1, 2, 3]).tolist()]
+    [1.0, 0.5078, 0.1797]
+    >>> round(harper_bound(9, 2, levels=4), 4)
+    0.5901
     """
     N = check_int("N", N, minimum=1)
     M = bits_per_entry(levels) * N
@@ -74,6 +100,14 @@ def hoeffding_bound(N: int, t) -> float | np.ndarray:
     Hoeffding's inequality gives P(X <= N/2 - a) <= exp(-2 a**2 / N) for a >= 0. F(s*) is 1/2 for odd N and
     1/2 - C(N, N/2) / 2**(N+1) for even N, and a is t - 1/2 (odd N) or t (even N), so the bound is about
     2 exp(-2 (t - 1)**2 / N): with t = c * sqrt(N) changed entries, all but about 2 exp(-2 c**2) of the class move.
+
+    Examples
+    --------
+    For N = 9 (odd, F(s*) = 1/2) and t = 4: a = 3.5, so the bound is 2 exp(-2 * 3.5**2 / 9), above Harper's 10 / 256:
+
+    >>> import math
+    >>> round(hoeffding_bound(9, 4), 4), round(2 * math.exp(-2 * 3.5**2 / 9), 4), round(harper_bound(9, 4), 4)
+    (0.1315, 0.1315, 0.0391)
     """
     N = check_int("N", N, minimum=1)
     a0 = check_eps(t, name="t", integer=True, finite=False)
@@ -94,6 +128,18 @@ def concentration_bound(N: int, t) -> float | np.ndarray:
     P(f > t) >= 1/2; if t > E f this gives 1/2 <= exp(-2 (t - E f)**2 / N), so E f >= t - sqrt(N ln 2 / 2).
     Together: t - sqrt(N ln 2 / 2) <= sqrt(N ln(1/mu(A)) / 2), which is the bound. (Using P(f >= t + 1) >= 1/2
     instead sharpens t to t + 1.) The bound does not depend on the number of levels.
+
+    Examples
+    --------
+    Below t = sqrt(N ln 2 / 2) (5.89 for N = 100) only the trivial 1/2; at t = 20 changed entries of 100,
+    exp(-(20 sqrt(2/100) - sqrt(ln 2))**2):
+
+    >>> import math
+    >>> concentration_bound(100, 5)
+    0.5
+    >>> x = 20 * math.sqrt(2 / 100) - math.sqrt(math.log(2))
+    >>> round(concentration_bound(100, 20), 4), round(math.exp(-x**2), 4)
+    (0.0186, 0.0186)
     """
     N = check_int("N", N, minimum=1)
     a = check_eps(t, name="t", finite=False)
@@ -111,6 +157,13 @@ def cube_l2_bound(r) -> float | np.ndarray:
     B = T^-1(A). A point within s = sqrt(2 pi) r of B maps within r of A, hence into C, so the Gaussian measure of
     B's s-neighbourhood is <= 1/2. The Gaussian isoperimetric inequality says it is >= Phi(Phi^-1(gamma(B)) + s);
     so Phi^-1(mu(A)) + s <= 0. Free of N: dimension-free, unlike the lattice bounds.
+
+    Examples
+    --------
+    At r = 0 the bound is Phi(0) = 1/2 (a class of half the cube); at r = 1/2, Phi(-sqrt(pi/2)):
+
+    >>> cube_l2_bound(0.0), round(cube_l2_bound(0.5), 4)
+    (0.5, 0.105)
     """
     a = check_eps(r, name="r", finite=False)
     return _out(stats.norm.cdf(-math.sqrt(2 * math.pi) * a), r)
@@ -125,6 +178,14 @@ def linf_bound(eps, levels: int | None = None) -> float | np.ndarray:
     Theorem 7.4 with l_inf, where rounding to the lattice costs at most half a level step on each side), and the
     trivial 1/2 below. Free of N in both cases: l_inf robustness Theta(1) is the most any classifier can have, and the
     first-pixel classifier has it.
+
+    Examples
+    --------
+    Continuous cube: the same value as :func:`cube_l2_bound`. Binary lattice (L = 2): trivial up to one level step
+    (eps <= 1), then Phi(-sqrt(2 pi) / 2 * (eps - 1)):
+
+    >>> round(linf_bound(0.5), 4), linf_bound(1.0, levels=2), round(linf_bound(1.5, levels=2), 4)
+    (0.105, 0.5, 0.2654)
     """
     a = check_eps(eps, name="eps", finite=False)
     if levels is None:

@@ -31,7 +31,22 @@ def _batched(name: str, x: torch.Tensor) -> torch.Tensor:
 
 
 def size(delta: torch.Tensor, p: float) -> torch.Tensor:
-    """Size of each perturbation in ``delta`` (shape (k, ...)) in d_p; returns shape (k,), dtype of ``delta``."""
+    """Size of each perturbation in ``delta`` (shape (k, ...)) in d_p; returns shape (k,), dtype of ``delta``.
+
+    Examples
+    --------
+    One perturbation that changes two entries, by 3 and by -4 (dimension 0 is the batch):
+
+    >>> import math, torch
+    >>> delta = torch.tensor([[3.0, -4.0]])
+    >>> [float(size(delta, p)[0]) for p in (0, 1, 2, math.inf)]
+    [2.0, 7.0, 5.0, 4.0]
+
+    For 0 < p < 1 the size is sum |d_i|^p, without the root: sqrt(3) + sqrt(4) = 3.7321.
+
+    >>> round(float(size(delta, 0.5)[0]), 4)
+    3.7321
+    """
     p = check_p(p)
     d = _batched("delta", delta)
     if p == 0:
@@ -42,7 +57,17 @@ def size(delta: torch.Tensor, p: float) -> torch.Tensor:
 
 
 def distance(x: torch.Tensor, y: torch.Tensor, p: float) -> torch.Tensor:
-    """d_p distance between matching images of ``x`` and ``y`` (same shape (k, ...)); returns shape (k,)."""
+    """d_p distance between matching images of ``x`` and ``y`` (same shape (k, ...)); returns shape (k,).
+
+    Examples
+    --------
+    The all-0 and the all-1 2x2 image differ in 4 entries, by 1 each: 4 in d_0 and sqrt(4) = 2 in l2.
+
+    >>> import torch
+    >>> x, y = torch.zeros(1, 1, 2, 2), torch.ones(1, 1, 2, 2)
+    >>> int(distance(x, y, 0)[0]), float(distance(x, y, 2)[0])
+    (4, 2.0)
+    """
     check_finite("x", x)
     check_finite("y", y)
     if x.shape != y.shape:
@@ -84,6 +109,19 @@ def project(delta: torch.Tensor, p: float, eps) -> torch.Tensor:
     Euclidean projection, sort-based) and 0 (keep the floor(eps) largest entries). For p = 2 and inf the result is
     the nearest point of the ball in l2; for p = 1 too; for p = 0 it is the nearest point with at most eps entries.
     Returns a tensor of the same shape, dtype and device.
+
+    Examples
+    --------
+    The perturbation (3, -4) has l2 size 5; onto the l2 ball of radius 1 it is rescaled to (0.6, -0.8). In l_inf it
+    is clipped to (1, -1), in d_0 with eps = 1 only the larger entry stays, and in l1 with eps = 1 the soft threshold
+    3 leaves (0, -1).
+
+    >>> import math, torch
+    >>> delta = torch.tensor([[3.0, -4.0]])
+    >>> [round(v, 4) for v in project(delta, 2, 1.0)[0].tolist()]
+    [0.6, -0.8]
+    >>> project(delta, math.inf, 1.0)[0].tolist(), project(delta, 0, 1)[0].tolist(), project(delta, 1, 1.0)[0].tolist()
+    ([1.0, -1.0], [0.0, -4.0], [0.0, -1.0])
     """
     p = check_p(p)
     if p not in PROJECTABLE:

@@ -59,13 +59,22 @@ from .spaces import ImageSpace, lattice_digits
 
 TOLERANCE = 1e-6  # margin below N/2 for images given without their lattice (see the module notes)
 
-__all__ = ["TOLERANCE", "binary_histogram", "decide", "decide_sums", "labels", "level_sum_pmf", "level_table",
-           "minimal", "minimal_sizes", "random_level_counts", "space_labels", "steps_to_cross", "sum_robustness"]
+__all__ = ["TOLERANCE", "SumModel", "binary_histogram", "decide", "decide_sums", "labels", "level_sum_pmf",
+           "level_table", "minimal", "minimal_sizes", "random_level_counts", "space_labels", "steps_to_cross",
+           "sum_robustness"]
 
 
 # ---------------------------------------------------------------------------------------------------- labels
 def decide(s, N: int, levels: int = 2) -> torch.Tensor | np.ndarray | bool:
-    """The label rule on a digit sum ``s`` (int tensor or array) of N entries with ``levels`` levels: 2*s >= N*K."""
+    """The label rule on a digit sum ``s`` (int tensor or array) of N entries with ``levels`` levels: 2*s >= N*K.
+
+    Examples
+    --------
+    A 3x3 binary image (N = 9) is labelled 1 from 5 ones on (2 * 5 >= 9), 0 with 4:
+
+    >>> bool(decide(5, 9)), bool(decide(4, 9))
+    (True, False)
+    """
     if not isinstance(N, torch.Tensor):  # a tensor N holds one count of entries per sum (minimal_sizes)
         N = check_int("N", N, minimum=1)
     levels = check_int("levels", levels, minimum=2)
@@ -84,12 +93,32 @@ def decide(s, N: int, levels: int = 2) -> torch.Tensor | np.ndarray | bool:
 
 def level_table(space: ImageSpace) -> torch.Tensor:
     """The sum classifier as a sum-type labelling (:class:`perturbkit.census.EntrySum`): every entry contributes its
-    level 0..L-1 (int32, shape (num_entries, levels)); the rule is :func:`decide_sums`."""
+    level 0..L-1 (int32, shape (num_entries, levels)); the rule is :func:`decide_sums`.
+
+    Examples
+    --------
+    2x2 images with 3 levels: 4 entries, each adding 0, 1 or 2 to the sum:
+
+    >>> from perturbkit.spaces import ImageSpace
+    >>> table = level_table(ImageSpace(2, levels=3))
+    >>> tuple(table.shape), table[0].tolist()
+    ((4, 3), [0, 1, 2])
+    """
     return torch.arange(space.levels, dtype=torch.int32).expand(space.num_entries, space.levels)
 
 
 def decide_sums(s: torch.Tensor, space: ImageSpace) -> torch.Tensor:
-    """:func:`decide` on digit sums of images of ``space``."""
+    """:func:`decide` on digit sums of images of ``space`` (bool, on the sums' device).
+
+    Examples
+    --------
+    2x2 images with 3 levels: the sums run from 0 to 8 and label 1 starts at half of 8:
+
+    >>> import torch
+    >>> from perturbkit.spaces import ImageSpace
+    >>> decide_sums(torch.tensor([0, 3, 4, 8]), ImageSpace(2, levels=3)).tolist()
+    [False, False, True, True]
+    """
     return decide(s, space.num_entries, space.levels)
 
 
@@ -109,6 +138,15 @@ def labels(images: torch.Tensor, levels: int | None = None) -> torch.Tensor:
 
     With ``levels`` the comparison is exact in integer levels (images must lie on that lattice); without, the sum
     is compared with N/2 - ``TOLERANCE``.
+
+    Examples
+    --------
+    Two 3x3 binary images, with 5 and with 4 ones (image indices 0b111110000 and 0b111100000):
+
+    >>> from perturbkit.spaces import ImageSpace
+    >>> x = ImageSpace(3).images([0b111110000, 0b111100000])
+    >>> labels(x, levels=2).tolist(), labels(x).tolist()
+    ([1, 0], [1, 0])
     """
     if levels is not None:
         levels = check_int("levels", levels, minimum=2)
@@ -121,7 +159,19 @@ def labels(images: torch.Tensor, levels: int | None = None) -> torch.Tensor:
 def space_labels(space: ImageSpace, device=None) -> torch.Tensor:
     """Labels (uint8, shape (L**N,), index order of ``space``) of every image of ``space``, without building images:
     the digit sums of all images come from N broadcast additions (:func:`perturbkit.census.labelling.entry_sums`),
-    then :func:`decide` (exact integers)."""
+    then :func:`decide` (exact integers).
+
+    Examples
+    --------
+    The 16 images of the 2x2 binary space: label 1 for the 11 with at least 2 ones (index order, as ImageSpace):
+
+    >>> from perturbkit.spaces import ImageSpace
+    >>> y = space_labels(ImageSpace(2))
+    >>> y.tolist()
+    [0, 0, 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1]
+    >>> int(y.sum())
+    11
+    """
     if not isinstance(space, ImageSpace):
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")
     device = check_device(device)
@@ -129,6 +179,34 @@ def space_labels(space: ImageSpace, device=None) -> torch.Tensor:
     check_space_memory(space, 4 + 4 + 1 + 1, device or "cpu", f"the labels of every image of {space!r}")
     space.check_indexable()
     return decide_sums(entry_sums(level_table(space), device), space).to(torch.uint8)
+
+
+class SumModel(torch.nn.Module):
+    """The sum classifier as a two-logit network, for the attacks: logits (-z, z) with z = S - N/2 + 1e-4, S the sum
+    of an image's N entries, so its prediction is 1 exactly when S >= N/2 (the tie at S = N/2 goes to 1, within
+    1e-4 as :func:`labels` without ``levels``). Its gradient is the same for every entry. Works on any device.
+
+    Examples
+    --------
+    >>> from perturbkit.spaces import ImageSpace
+    >>> x = ImageSpace(3).images([0b111110000, 0b111100000])
+    >>> SumModel()(x).argmax(dim=1).tolist(), labels(x).tolist()
+    ([1, 0], [1, 0])
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (k, 2) of images x (k, ...), on x's device: (-z, z) with z = S - N/2 + 1e-4.
+
+        Examples
+        --------
+        The all-ones 2x2 image: S = 4, N/2 = 2.
+
+        >>> import torch
+        >>> [round(v, 4) for v in SumModel()(torch.ones(1, 1, 2, 2))[0].tolist()]
+        [-2.0001, 2.0001]
+        """
+        z = x.flatten(1).sum(dim=1) - x[0].numel() / 2 + 1e-4
+        return torch.stack([-z, z], dim=1)
 
 
 # ---------------------------------------------------------------------------------------------------- minimal sizes
@@ -179,6 +257,27 @@ def minimal(images: torch.Tensor, p: float, levels: int | None = None) -> tuple[
         (perturbed, sizes): perturbed images (same shape, dtype and device as ``images``; on the lattice when
         ``levels`` is given) and their d_p distances to ``images`` (shape (k,), the images' dtype), in intensity
         units. For continuous label-1 images the size is an infimum and the returned image lies on the threshold.
+
+    Examples
+    --------
+    The all-ones 3x3 binary image (label 1) must fall to 4 ones: 5 changed entries, of size 5 in d_0 and sqrt(5) in
+    l2. An image with 5 ones needs one flip:
+
+    >>> from perturbkit.spaces import ImageSpace
+    >>> x = ImageSpace(3).images([0b111111111, 0b111110000])
+    >>> perturbed, sizes = minimal(x, 0, levels=2)
+    >>> sizes.tolist(), labels(perturbed, levels=2).tolist()
+    ([5.0, 1.0], [0, 0])
+    >>> [round(v, 4) for v in minimal(x, 2, levels=2)[1].tolist()]
+    [2.2361, 1.0]
+
+    Continuous images move by less: the 2x2 image of all 0.6 (sum 2.4 >= 2) reaches the threshold sum 2 with a
+    change of 0.1 per entry, which is the infimum 0.4 in l1 and 0.1 in l_inf:
+
+    >>> import math, torch
+    >>> x = torch.full((1, 1, 2, 2), 0.6)
+    >>> round(float(minimal(x, 1)[1][0]), 4), round(float(minimal(x, math.inf)[1][0]), 4)
+    (0.4, 0.1)
     """
     p = check_p(p)
     if levels is None:
@@ -212,6 +311,14 @@ def minimal_sizes(counts: torch.Tensor, p: float) -> torch.Tensor:
     as :func:`minimal` without materialising images. ``counts`` is an integer tensor of shape (k, L):
     counts[i, v] entries of image i are at level v/(L-1). Returns float64 sizes of shape (k,) on the device of
     ``counts`` (intensity units).
+
+    Examples
+    --------
+    The same two 3x3 binary images as in :func:`minimal`, by their counts of 0s and 1s:
+
+    >>> import torch
+    >>> minimal_sizes(torch.tensor([[0, 9], [4, 5]]), 0).tolist()
+    [5.0, 1.0]
     """
     p = check_p(p)
     if isinstance(counts, torch.Tensor):
@@ -267,7 +374,18 @@ def minimal_sizes(counts: torch.Tensor, p: float) -> torch.Tensor:
 # ---------------------------------------------------------------------------------------------------- random images
 def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:
     """Exact distribution of the digit sum s of N independent uniform entries on 0..levels-1: array of length
-    N*(levels-1) + 1, index s. Binary images give the Binomial(N, 1/2) probabilities."""
+    N*(levels-1) + 1, index s. Binary images give the Binomial(N, 1/2) probabilities.
+
+    Examples
+    --------
+    Two binary entries sum to 0, 1, 2 with probabilities 1/4, 1/2, 1/4; two entries with 3 levels (0, 1, 2) sum to
+    0..4 in 1, 2, 3, 2, 1 of 9 ways:
+
+    >>> [round(q, 4) for q in level_sum_pmf(2).tolist()]
+    [0.25, 0.5, 0.25]
+    >>> [round(9 * q, 4) for q in level_sum_pmf(2, levels=3).tolist()]
+    [1.0, 2.0, 3.0, 2.0, 1.0]
+    """
     N = check_int("N", N, minimum=1)
     levels = check_int("levels", levels, minimum=2)
     if levels == 2:
@@ -286,7 +404,16 @@ def level_sum_pmf(N: int, levels: int = 2) -> np.ndarray:
 
 def steps_to_cross(N: int, levels: int = 2) -> np.ndarray:
     """For every digit sum s = 0..N*K, the number of level steps needed to change the label (label-1 sums must fall
-    strictly below N*K/2, label-0 sums reach ceil(N*K/2)): the exact minimal l1 perturbation in level steps."""
+    strictly below N*K/2, label-0 sums reach ceil(N*K/2)): the exact minimal l1 perturbation in level steps.
+
+    Examples
+    --------
+    3 binary entries: sums 0 and 1 are label 0 and need 2 and 1 steps up to 2; sums 2 and 3 need 1 and 2 steps down
+    to 1:
+
+    >>> steps_to_cross(3).tolist()
+    [2, 1, 1, 2]
+    """
     N = check_int("N", N, minimum=1)
     K = check_int("levels", levels, minimum=2) - 1
     s = np.arange(N * K + 1)
@@ -300,6 +427,13 @@ def binary_histogram(N: int) -> np.ndarray:
     On binary images one changed entry is one step, so an image with s ones has r_0 = steps_to_cross(N)[s], and
     C(N, s) images have s ones. Class 1 (s >= h = ceil(N/2)) has C(N, h + t - 1) images with r_0 = t and class 0
     has C(N, h - t); the largest robustness is N - h + 1 in class 1 and h in class 0.
+
+    Examples
+    --------
+    {0, 1}^3: class 0 has 3 images (one 1) with r_0 = 1 and 1 image (no 1) with r_0 = 2; class 1 likewise:
+
+    >>> binary_histogram(3).tolist()
+    [[0, 3, 1, 0], [0, 3, 1, 0]]
     """
     N = check_int("N", N, minimum=1)
     hist = np.zeros((2, N + 1), dtype=np.int64)
@@ -314,6 +448,14 @@ def random_level_counts(n: int, levels: int = 2, samples: int = 1000, seed: int 
 
     Each row has the distribution of the level counts of an image whose N = channels*n*n entries are independent
     and uniform on the ``levels`` levels (a multinomial). The draw depends only on (seed, n, levels, channels).
+
+    Examples
+    --------
+    Every row counts the 0s and the 1s of a random 3x3 binary image, so it adds up to 9:
+
+    >>> counts = random_level_counts(3, samples=4, seed=0)
+    >>> tuple(counts.shape), counts.sum(dim=1).tolist()
+    ((4, 2), [9, 9, 9, 9])
     """
     space = ImageSpace(n, levels, channels)
     samples = check_int("samples", samples, minimum=1)
@@ -327,5 +469,14 @@ def random_level_counts(n: int, levels: int = 2, samples: int = 1000, seed: int 
 def sum_robustness(n: int, p: float, levels: int = 2, samples: int = 1000, seed: int = 0, channels: int = 1,
                    device=None) -> torch.Tensor:
     """Exact minimal d_p perturbation that changes the sum classifier's label, for ``samples`` random n-by-n
-    images (:func:`random_level_counts`): float64, shape (samples,), intensity units."""
+    images (:func:`random_level_counts`): float64, shape (samples,), intensity units.
+
+    Examples
+    --------
+    A random 3x3 binary image needs between 1 and 5 flips (the all-ones and all-zeros images need 5):
+
+    >>> sizes = sum_robustness(3, 0, samples=100, seed=0)
+    >>> tuple(sizes.shape), 1 <= float(sizes.min()), float(sizes.max()) <= 5
+    ((100,), True, True)
+    """
     return minimal_sizes(random_level_counts(n, levels, samples, seed, channels, device), p)

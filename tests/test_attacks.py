@@ -8,17 +8,9 @@ from torch import nn
 
 from perturbkit import attacks, models, norms, sum_classifier
 from perturbkit.spaces import ImageSpace
+from perturbkit.sum_classifier import SumModel
 
 INF = math.inf
-
-
-class SumModel(nn.Module):
-    """The sum-threshold classifier as a two-logit model: label 1 iff sum >= N/2 (ties go to 1)."""
-
-    def forward(self, x):
-        s = x.reshape(x.shape[0], -1).sum(dim=1)
-        z = s - x[0].numel() / 2 + 1e-4
-        return torch.stack([-z, z], dim=1)
 
 
 class Linear2(nn.Module):

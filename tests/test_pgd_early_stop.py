@@ -6,22 +6,14 @@ import math
 
 import pytest
 import torch
-from torch import nn
 
 from perturbkit import attacks, models, norms, sum_classifier
 from perturbkit.attacks import gradient
 from perturbkit.attacks._common import adversarial, frozen, loss_grad, steepest_step
 from perturbkit.norms import project
+from perturbkit.sum_classifier import SumModel
 
 INF = math.inf
-
-
-class SumModel(nn.Module):
-    """Two logits +-(sum - N/2): each sample's logits and gradient depend on that sample alone, bit for bit."""
-
-    def forward(self, x):
-        z = x.reshape(x.shape[0], -1).sum(dim=1) - x[0].numel() / 2 + 1e-4
-        return torch.stack([-z, z], dim=1)
 
 
 def textbook_early_stop(model, x, y, p, eps, steps, alpha):

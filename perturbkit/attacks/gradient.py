@@ -28,6 +28,8 @@ from ._common import (
 from .lattice import _to_lattice
 from .result import AttackResult, finish, over_budgets
 
+__all__ = ["fgsm", "pgd"]
+
 
 def _random_start(x: torch.Tensor, p: float, eps: torch.Tensor, gen) -> torch.Tensor:
     """A random perturbation inside the d_p ball (drawn from ``gen``; the global RNG when gen is None)."""
@@ -71,6 +73,21 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, p: float, eps, st
 
     Returns an ``AttackResult``; samples where the attack failed hold the last iterate (which still respects the
     budget and [0, 1]). Success is measured by one forward pass on the returned images.
+
+    Examples
+    --------
+    The sum classifier on two 3x3 binary images of label 1 (:class:`perturbkit.sum_classifier.SumModel`). In l2
+    the smallest change that flips them lowers every entry alike: by 0.5 for 9 ones (size sqrt(9 / 4) = 1.5), by
+    0.1 for the 5 ones (size sqrt(5 / 100) = 0.2236). A budget of 1 flips only the second; 2.5 flips both:
+
+    >>> import torch
+    >>> from perturbkit.spaces import ImageSpace
+    >>> from perturbkit.sum_classifier import SumModel
+    >>> x = ImageSpace(3).images([0b111111111, 0b111110000])  # 9 ones and 5 ones: both label 1
+    >>> y = torch.tensor([1, 1])
+    >>> result = pgd(SumModel(), x, y, p=2, eps=[1.0, 2.5])
+    >>> result.success.tolist(), result.robust_accuracy.tolist()
+    ([[False, True], [True, True]], [0.5, 0.0])
     """
     check_inputs(model, x, y, targeted)
     p = check_attack_p(p)
@@ -163,6 +180,21 @@ def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, p: float, eps, t
 
     p = inf is Goodfellow et al.'s FGSM; p = 2 the fast gradient method; p = 1 and 0 use the same steps as ``pgd``.
     Every sample takes the step, even one already misclassified. ``eps`` and the result are as for ``pgd``.
+
+    Examples
+    --------
+    The sum classifier on two 3x3 binary images of label 1 (:class:`perturbkit.sum_classifier.SumModel`). Its
+    gradient lowers every entry alike: the image with 9 ones needs a step of more than 0.5, the one with 5 ones
+    more than 0.1. A curve of budgets 0.05 and 0.6:
+
+    >>> import torch
+    >>> from perturbkit.spaces import ImageSpace
+    >>> from perturbkit.sum_classifier import SumModel
+    >>> x = ImageSpace(3).images([0b111111111, 0b111110000])  # 9 ones and 5 ones: both label 1
+    >>> y = torch.tensor([1, 1])
+    >>> result = fgsm(SumModel(), x, y, p=float("inf"), eps=[0.05, 0.6])
+    >>> result.success.tolist(), result.robust_accuracy.tolist()
+    ([[False, False], [True, True]], [1.0, 0.0])
     """
     check_inputs(model, x, y, targeted)
     p = check_attack_p(p)

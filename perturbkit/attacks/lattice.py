@@ -18,6 +18,8 @@ from ..spaces import lattice_digits
 from ._common import adversarial, check_attack_p, check_eps, check_inputs, check_levels, frozen
 from .result import AttackResult, finish, over_budgets
 
+__all__ = ["to_lattice"]
+
 
 def from_digits(d: torch.Tensor, levels: int, dtype) -> torch.Tensor:
     """Lattice images from (float) integer levels, clamped to 0..levels-1."""
@@ -32,6 +34,23 @@ def to_lattice(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, x_adv: tor
     A sample succeeds when its lattice image is adversarial and, with a budget ``eps`` (as for ``pgd``: a number,
     (k,) tensor, or a list for a curve), has d_p size <= eps. Failed samples get the rounded-down image, which
     respects any budget x_adv respected.
+
+    Examples
+    --------
+    A continuous l2 attack on the sum classifier lowers entries by fractions of a level; on the binary lattice that
+    becomes whole flips. The image with 5 ones needs 1 flip, found at once. The one with 9 ones needs 5, but its 9
+    fractions are equal and the repair tries 0, 1, 2, 4, 8 rounded-up entries: cheap, not minimal (8 flips).
+
+    >>> import torch
+    >>> from perturbkit.spaces import ImageSpace
+    >>> from perturbkit.sum_classifier import SumModel
+    >>> x = ImageSpace(3).images([0b111111111, 0b111110000])  # 9 ones and 5 ones: both label 1
+    >>> y = torch.tensor([1, 1])
+    >>> from perturbkit.attacks import pgd
+    >>> x_adv = pgd(SumModel(), x, y, p=2, eps=2.5).adversarial
+    >>> result = to_lattice(SumModel(), x, y, x_adv=x_adv, p=0, levels=2)
+    >>> result.sizes.tolist(), result.success.tolist()
+    ([8.0, 1.0], [True, True])
     """
     check_inputs(model, x, y, targeted)
     if levels is None:

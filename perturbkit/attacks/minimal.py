@@ -27,6 +27,8 @@ from .lattice import _to_lattice
 from .result import AttackResult
 from .sparse import _sparse_attack
 
+__all__ = ["minimal_perturbation"]
+
 DUAL = {math.inf: 1.0, 2.0: 2.0, 1.0: math.inf}
 
 
@@ -109,6 +111,22 @@ def minimal_perturbation(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, 
 
     Returns an ``AttackResult``; the search starts at delta = 0 and draws no random numbers. Samples where it
     failed get x back unchanged (size inf); a sample already misclassified has size 0.
+
+    Examples
+    --------
+    The sum classifier on two 3x3 binary images of label 1: the exact minimal numbers of flips are 5 (9 ones down
+    to 4) and 1 (5 ones down to 4), and the attack finds both. In l2 on continuous images the exact minima are 1.5
+    and 0.2236 (:func:`perturbkit.sum_classifier.minimal`); the search stops just past them:
+
+    >>> import torch
+    >>> from perturbkit.spaces import ImageSpace
+    >>> from perturbkit.sum_classifier import SumModel
+    >>> x = ImageSpace(3).images([0b111111111, 0b111110000])  # 9 ones and 5 ones: both label 1
+    >>> y = torch.tensor([1, 1])
+    >>> minimal_perturbation(SumModel(), x, y, p=0).sizes.tolist()
+    [5.0, 1.0]
+    >>> [round(s, 2) for s in minimal_perturbation(SumModel(), x, y, p=2).sizes.tolist()]
+    [1.5, 0.22]
     """
     check_inputs(model, x, y, targeted)
     p = check_attack_p(p)

@@ -19,16 +19,35 @@ from ..checks import check_real
 from ..norms import size as norm_size
 from ._common import adversarial, frozen
 
+__all__ = ["AttackResult"]
+
 
 @dataclass(frozen=True)
 class AttackResult:
     """An attack's outcome on k images, on their device.
 
-    adversarial: images (k, ...) (curve: (m, k, ...)); where the attack failed, what the attack documents.
-    sizes: d_p size (k,) of each adversarial perturbation found, in ``perturbkit.norms`` units of the attack's p;
-        inf where the attack failed. success: bool (k,): the image is adversarial (misclassified, or classified as
-        the target when targeted) and, for budget attacks, within the budget. Curves: (m, k) each.
-    eps: the budgets (m,) of a curve, in the units of p; None for a single budget or a budget-free attack.
+    Attributes
+    ----------
+    adversarial
+        Images (k, ...) (curve: (m, k, ...)); where the attack failed, what the attack documents.
+    sizes
+        d_p size (k,) of each adversarial perturbation found, in ``perturbkit.norms`` units of the attack's p; inf
+        where the attack failed. Curves: (m, k).
+    success
+        bool (k,): the image is adversarial (misclassified, or classified as the target when targeted) and, for
+        budget attacks, within the budget. Curves: (m, k).
+    eps
+        The budgets (m,) of a curve, in the units of p; None for a single budget or a budget-free attack.
+
+    Examples
+    --------
+    An attack that succeeded on 3 of 4 images leaves a robust accuracy of 1/4:
+
+    >>> import math, torch
+    >>> result = AttackResult(adversarial=torch.zeros(4, 1, 2, 2), sizes=torch.tensor([1.0, 2.0, math.inf, 1.0]),
+    ...                       success=torch.tensor([True, True, False, True]))
+    >>> float(result.robust_accuracy)
+    0.25
     """
 
     adversarial: torch.Tensor
@@ -39,7 +58,18 @@ class AttackResult:
     @property
     def robust_accuracy(self) -> torch.Tensor:
         """Share of images the attack failed on (float64; a 0-d tensor, or (m,) for a curve): for an untargeted
-        attack on true labels, the accuracy under attack."""
+        attack on true labels, the accuracy under attack.
+
+        Examples
+        --------
+        A curve of two budgets on two images: the larger budget breaks one more.
+
+        >>> import torch
+        >>> curve = AttackResult(torch.zeros(2, 2, 1), torch.zeros(2, 2), torch.tensor([[False, True], [True, True]]),
+        ...                      eps=torch.tensor([0.1, 0.5]))
+        >>> curve.robust_accuracy.tolist()
+        [0.5, 0.0]
+        """
         return (~self.success).double().mean(dim=-1)
 
 

@@ -17,6 +17,8 @@ from ..checks import check_int
 from ._common import adversarial, check_inputs, frozen, loss_grad
 from .result import AttackResult, finish, over_budgets
 
+__all__ = ["sparse_attack"]
+
 
 def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: int, p: float = 0, per_step: int = 1,
                   targeted: bool = False) -> AttackResult:
@@ -35,6 +37,20 @@ def sparse_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: in
 
     Returns an ``AttackResult`` (p = 0: sizes count changed entries): changed entries are 0 or 1, success marks
     the samples that became adversarial within ``eps`` changes; the others keep their greedy changes (at most ``eps``).
+
+    Examples
+    --------
+    The sum classifier on two 3x3 binary images of label 1 needs 5 flips (9 ones) and 1 flip (5 ones), the exact
+    minima; with budgets 1 and 5 (a curve) the first image resists the smaller one:
+
+    >>> import torch
+    >>> from perturbkit.spaces import ImageSpace
+    >>> from perturbkit.sum_classifier import SumModel
+    >>> x = ImageSpace(3).images([0b111111111, 0b111110000])  # 9 ones and 5 ones: both label 1
+    >>> y = torch.tensor([1, 1])
+    >>> result = sparse_attack(SumModel(), x, y, eps=[1, 5])
+    >>> result.sizes.tolist(), result.robust_accuracy.tolist()
+    ([[inf, 1.0], [5.0, 1.0]], [0.5, 0.0])
     """
     if isinstance(p, bool) or not isinstance(p, (int, float)) or p != 0:
         raise ValueError(f"p must be 0 for sparse_attack (an l0 attack: eps counts changed entries), got {p!r}; "

@@ -42,7 +42,7 @@ if _book_state() and os.environ.get("BOOK_CHECK") == "1":
 pytestmark = pytest.mark.skipif(bool(_book_state()), reason=str(_book_state()))
 playwright = pytest.importorskip("playwright.sync_api")
 
-ORDER = ["index.html", *(f"lessons/{p.stem}.html" for p in LESSONS), "teachers.html"]
+ORDER = ["index.html", *(f"lessons/{p.stem}.html" for p in LESSONS), "teachers.html", "api.html"]
 PAGES = ORDER + ["search.html", "genindex.html"]
 
 _JS_PAGE = r"""async () => {
@@ -72,9 +72,10 @@ _JS_PAGE = r"""async () => {
 
 def _nb_counts(lesson: Path) -> dict:
     nb = nbformat.read(lesson, as_version=4)
-    outs = [o for c in nb.cells if c.cell_type == "code" and not c.source.startswith("from perturbkit.widgets.quiz")
-            for o in c.get("outputs", [])]
-    quizzes = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("from perturbkit.widgets.quiz")]
+    # a quiz cell calls quiz("LL") on a line of its own (book/build.py finds it the same way), whatever the import
+    # line above it: `from perturbkit.widgets.quiz import quiz` or `from perturbkit import quiz`
+    quizzes = [c for c in nb.cells if c.cell_type == "code" and re.search(r'^quiz\("\d\d"\)$', c.source, re.M)]
+    outs = [o for c in nb.cells if c.cell_type == "code" and c not in quizzes for o in c.get("outputs", [])]
     tex = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     return {"images": sum("image/png" in o.get("data", {}) for o in outs),
             "widgets": sum(WIDGET_VIEW in o.get("data", {}) for o in outs),

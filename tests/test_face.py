@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,7 +60,7 @@ def test_the_scan_finds_the_lessons_imports():
     """A scan that found nothing would make the next tests pass vacuously."""
     found = lesson_names()
     assert len(LESSONS) == 12 and len(found) > 150
-    assert ("03", "perturbkit.hamming", "ball_size") in found and ("10", "perturbkit.widgets.quiz", "quiz") in found
+    assert ("03", "perturbkit", "ball_size") in found and ("10", "perturbkit.widgets", "threat_calculator") in found
 
 
 @pytest.mark.parametrize("lesson", [p.stem[:2] for p in LESSONS])
@@ -139,7 +138,45 @@ def test_report_counts_paths(capsys):
     lesson_imports.main([str(LESSONS[3])])
     out = capsys.readouterr().out
     paths = lesson_imports.paths(nbformat.read(LESSONS[3], as_version=4))
-    assert out.startswith(f"{LESSONS[3].name}: {len(paths)} paths: perturbkit, ") and len(paths) > 5
+    assert out.startswith(f"{LESSONS[3].name}: {len(paths)} paths: perturbkit") and 1 <= len(paths) <= 5
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
+def test_every_lesson_imports_from_at_most_five_paths(path):
+    """The lessons are written against the face: `perturbkit` and its public subpackages, five paths at most."""
+    found = lesson_imports.paths(nbformat.read(path, as_version=4))
+    assert len(found) <= 5, (f"{path.name} imports from {len(found)} paths: {found}; "
+                             "run tools/lesson_imports.py --rewrite")
+
+
+def _home(module: str, name: str) -> str:
+    """The module that defines ``name`` (as a lesson imported it before the face): a function's or class's
+    __module__, else the face's table entry, else ``module``."""
+    obj = getattr(importlib.import_module(module), name)
+    home = getattr(obj, "__module__", None) if not isinstance(obj, type(pk)) else None
+    if home and home.startswith("perturbkit"):
+        return home
+    for mod, names in pk.EXPORTS.items():
+        if name in names:
+            return "perturbkit" + mod
+    return module
+
+
+def expand(nb) -> None:
+    """The lesson as written before the face: each top-level perturbkit from-import split into one import per
+    defining module (in place; the rewriting test starts from this)."""
+    import ast
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.split("\n")
+        stmts = [n for n in ast.parse(lesson_imports.code_of(cell.source)).body
+                 if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module.startswith("perturbkit")]
+        for node in reversed(stmts):
+            new = [f"from {_home(node.module, a.name)} import {a.name}" + (f" as {a.asname}" if a.asname else "")
+                   for a in node.names]
+            lines[node.lineno - 1:node.end_lineno] = new
+        cell.source = "\n".join(lines)
 
 
 @pytest.mark.parametrize("index", [0, 10])
@@ -147,7 +184,9 @@ def test_rewrite_keeps_names_and_outputs(tmp_path, index):
     """On a copy of a lesson: at most 5 paths after, every (name, as-name) still imported in the same cell, from a
     module that gives the same object, and every output, metadata and non-import line unchanged."""
     copy = tmp_path / LESSONS[index].name
-    shutil.copy(LESSONS[index], copy)
+    expanded = nbformat.read(LESSONS[index], as_version=4)
+    expand(expanded)
+    nbformat.write(expanded, copy)
     before_nb = nbformat.read(copy, as_version=4)
     before, after = lesson_imports.rewrite(copy)
     after_nb = nbformat.read(copy, as_version=4)

@@ -38,13 +38,15 @@ napoleon_use_rtype = False
 # unlinked (they render as code, never as a broken link): classes of other libraries (torch, numpy, matplotlib,
 # ipywidgets; no network, so no intersphinx) and napoleon's free-text types ("(k,) tensor"), which are every class
 # reference outside perturbkit; objects of perturbkit modules the page does not document; and the short names that
-# docstrings use inside their own module (``DATASETS``, ``ImageSpace.chunks``).
+# docstrings use inside their own module (``DATASETS``, ``ImageSpace.chunks``); and the census package's inner
+# modules (its layers), of which the page documents the package itself.
 API_MODULES = ["spaces", "norms", "bounds", "sum_classifier", "attacks", "census", "guarantees", "threat", "plotting",
                "widgets"]
 nitpick_ignore_regex = [
     ("py:class", r"(?!perturbkit\.).*"),
     (r"py:.*", r"perturbkit\.(?!(" + "|".join(API_MODULES) + r")\b).*"),
     (r"py:(data|meth)", r"DATASETS|ImageSpace\.chunks"),
+    (r"py:.*", r"perturbkit\.census\..*"),  # the census package's layers: the page documents the package's face
 ]
 
 

@@ -85,8 +85,8 @@ def _nontrivial(share) -> float:
 
 def concentration_c(share: float) -> float:
     """The c for which t = c sqrt(N) changed entries make the concentration bound equal ``share`` (< 1/2):
-    c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L (:func:`concentration_radius`
-    at N = 1; inf for share 0)."""
+    c = (sqrt(ln 2) + sqrt(ln(1/share))) / sqrt(2), the same for every N and L
+    (:func:`perturbkit.guarantees.concentration_radius` at N = 1; inf for share 0)."""
     return concentration_radius(1, _nontrivial(share))
 
 

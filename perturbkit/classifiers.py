@@ -18,7 +18,6 @@ sums of that layer's weights.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import torch
@@ -186,11 +185,8 @@ class _LinearFirstLayer(Labeller):
 
     def __init__(self, classify, model: torch.nn.Module, first: torch.nn.Linear, rest: torch.nn.Module,
                  batch_size: int):
-        self.classify, self.model, self.first, self.rest, self.batch_size = classify, model, first, rest, batch_size
-        functools.update_wrapper(self, classify)
-
-    def __call__(self, images: torch.Tensor) -> torch.Tensor:
-        return self.classify(images)
+        super().__init__(classify)
+        self.model, self.first, self.rest, self.batch_size = model, first, rest, batch_size
 
     def __repr__(self) -> str:
         return f"<classifier {self.__name__}>"

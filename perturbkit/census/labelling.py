@@ -71,9 +71,15 @@ class Labeller(abc.ABC):
     """A classifier (called on images (k, channels, n, n), it returns k integer labels) that also labels a whole
     space without images, chunk by chunk, in index order."""
 
-    @abc.abstractmethod
+    def __init__(self, classify: Callable):
+        # the labeller is the classifier it declares: it labels images as ``classify`` does and carries its name,
+        # docstring and signature, so wrapping a function in a labeller changes no label
+        self.classify = classify
+        functools.update_wrapper(self, classify)
+
     def __call__(self, images: torch.Tensor) -> torch.Tensor:
-        """Labels of a batch of images, as any classifier."""
+        """Labels of a batch of images, as ``classify`` gives them."""
+        return self.classify(images)
 
     @abc.abstractmethod
     def label_chunks(self, space: ImageSpace, device: torch.device, chunk: int) -> Iterator[LabelChunk]:
@@ -123,11 +129,8 @@ class EntrySum(Labeller):
     def __init__(self, classify: Callable, table: Callable[[ImageSpace], torch.Tensor],
                  rule: Callable[[torch.Tensor, ImageSpace], torch.Tensor], modulus: int | None = None,
                  keyed: bool = True):
-        self.classify, self.table, self.rule, self.modulus, self.keyed = classify, table, rule, modulus, keyed
-        functools.update_wrapper(self, classify)
-
-    def __call__(self, images: torch.Tensor) -> torch.Tensor:
-        return self.classify(images)
+        super().__init__(classify)
+        self.table, self.rule, self.modulus, self.keyed = table, rule, modulus, keyed
 
     def __repr__(self) -> str:
         return f"<sum-type classifier {self.__name__}>"

@@ -34,8 +34,8 @@ EXPORTS = {
     ".data": ["load_digits", "load_image_folder", "load_mnist", "load_photos", "quantize", "resize"],
     ".devices": ["device", "seed_everything"],
     ".flip": ["FlipExperiment", "classifier_flip", "hamming_path", "pair_flips", "typical_pair"],
-    ".guarantees": ["DATASETS", "dataset_table", "guarantee_table", "harper_radius", "radii_for_share",
-                    "shares_at_c"],
+    ".guarantees": ["DATASETS", "concentration_c", "cube_radius", "dataset_table", "guarantee_table", "harper_radius",
+                    "lattice_l2_radius", "lattice_linf_radius", "radii_for_share", "shares_at_c"],
     ".hamming": ["ball", "ball_size", "distance_to_set", "families", "neighbourhood"],
     ".isoperimetry": ["best_segment_class", "bit_cube", "bit_distance", "orders", "simplicial_order",
                       "simplicial_segment", "smallest_neighbourhoods"],
@@ -51,7 +51,7 @@ EXPORTS = {
     ".scaling": ["bootstrap_slope", "predicted_slope", "scaling_curve", "slope_table", "sum_scaling"],
     ".spaces": ["ImageSpace"],
     ".sum_classifier": ["decide", "minimal_sizes", "random_level_counts", "sum_robustness"],
-    ".threat": ["concentration_c", "cube_radius", "lattice_l2_radius", "lattice_l2_share", "lattice_linf_radius"],
+    ".threat": ["lattice_l2_share"],
     # perturbkit.widgets.quiz is both a module and its one function; pk.widgets.quiz is the module, pk.quiz the
     # function (what the lessons call).
     ".widgets.quiz": ["quiz"],

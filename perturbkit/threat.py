@@ -13,8 +13,8 @@ The bounds are the course's (lessons 03, 04, 07 and 10), not the paper's constan
 * l-inf (any L): mu({x in C : r_inf(x) > eps}) <= Phi(-sqrt(2 pi) (L-1)/L (eps - 1/(L-1))), a share of the whole
   space, free of N (Corollary 7.5; ``bounds.linf_bound``, ``lattice_linf_radius``).
 
-The radii for a share live in :mod:`perturbkit.guarantees` (imported here under the same names); this module
-composes them and the bounds into one report per threat model.
+The radii for a share, and the data sets' sizes (``guarantees.DATASETS``), live in :mod:`perturbkit.guarantees`,
+their one home; this module composes them and the bounds into one report per threat model.
 
 Here C is any class with mu(C) <= 1/2, C(t) its robust core (images that t changed entries cannot move out of C) and
 r_p(x) the d_p distance from x to the nearest image of another class. t changed entries cost at most t in d_0 and
@@ -28,18 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import guarantees
 from .bounds import concentration_bound, cube_l2_bound, harper_bound, linf_bound
 from .budgets import format_p
 from .checks import check_eps, check_int, check_p, check_real, check_share
-from .guarantees import concentration_c, cube_radius, lattice_l2_radius, lattice_linf_radius
+from .guarantees import lattice_l2_radius, lattice_linf_radius
 from .spaces import ImageSpace
 
-__all__ = ["PRESETS", "COMMON_EPS", "concentration_c", "cube_radius", "lattice_l2_radius", "lattice_l2_share",
-           "lattice_linf_radius", "hamming_cost", "entries_within", "ThreatReport", "threat_report"]
-
-# name -> (n, levels, channels): the usual sizes of three data sets, 8 bits per entry
-PRESETS = guarantees.DATASETS
+__all__ = ["COMMON_EPS", "lattice_l2_share", "hamming_cost", "entries_within", "ThreatReport", "threat_report"]
 
 # radii widely used in the literature for these sizes: preset -> {p: eps}
 COMMON_EPS = {"MNIST 28x28x1": {math.inf: 0.3},

@@ -7,7 +7,7 @@ from statistics import NormalDist
 
 from perturbkit.data import load_mnist, quantize
 from perturbkit.exercises import lesson10
-from perturbkit.threat import lattice_l2_radius
+from perturbkit.guarantees import lattice_l2_radius
 
 
 def test_closest_distance_is_the_brute_force_minimum():

@@ -7,17 +7,10 @@ import pytest
 from scipy import stats
 
 from perturbkit.bounds import concentration_bound, cube_l2_bound, harper_bound
+from perturbkit.guarantees import DATASETS as PRESETS
+from perturbkit.guarantees import concentration_c, cube_radius, lattice_l2_radius
 from perturbkit.sum_classifier import sum_robustness
-from perturbkit.threat import (
-    PRESETS,
-    concentration_c,
-    cube_radius,
-    entries_within,
-    hamming_cost,
-    lattice_l2_radius,
-    lattice_l2_share,
-    threat_report,
-)
+from perturbkit.threat import entries_within, hamming_cost, lattice_l2_share, threat_report
 
 
 @pytest.mark.parametrize("share", [0.25, 0.05, 0.01])
@@ -100,7 +93,7 @@ def test_report_radii_are_the_smallest_that_reach_the_share():
 
 def test_linf_radius_inverts_the_linf_bound_and_holds_for_the_first_pixel():
     from perturbkit.bounds import linf_bound
-    from perturbkit.threat import lattice_linf_radius
+    from perturbkit.guarantees import lattice_linf_radius
     for L in (2, 16, 256):
         R = lattice_linf_radius(L, 0.05)
         assert linf_bound(R, L) == pytest.approx(0.05, rel=1e-9) and linf_bound(R * 0.99, L) > 0.05
@@ -148,15 +141,15 @@ def test_one_cube_radius_and_one_share_convention_at_both_call_sites():
     closed [0, 1] of checks.check_share (threat's was open): catches a second copy that treats the ends differently."""
     from perturbkit import guarantees, threat
 
-    for name in ("cube_radius", "concentration_c", "lattice_l2_radius", "lattice_linf_radius"):
-        assert getattr(threat, name) is getattr(guarantees, name), name  # one home: guarantees
+    for name in ("cube_radius", "concentration_c", "lattice_l2_radius", "lattice_linf_radius", "DATASETS"):
+        assert name in guarantees.__all__ and name not in threat.__all__, name  # one home: guarantees
     # the ends: radius 0 from share 1/2 on (the bound is 1/2 at r = 0), infinite at share 0
     assert cube_radius(0.5) == cube_radius(0.9) == cube_radius(1) == 0.0 and cube_radius(0) == math.inf
     assert concentration_c(0) == math.inf and lattice_l2_radius(3072, 256, 0) == math.inf
-    assert threat.lattice_linf_radius(256, 0) == math.inf
+    assert guarantees.lattice_linf_radius(256, 0) == math.inf
     # the lattice theorems say nothing from 1/2 on: their radii refuse, naming the share
     for radius in (lambda s: concentration_c(s), lambda s: lattice_l2_radius(3072, 256, s),
-                   lambda s: threat.lattice_linf_radius(256, s)):
+                   lambda s: guarantees.lattice_linf_radius(256, s)):
         for share in (0.5, 1):
             with pytest.raises(ValueError, match="share must be below 1/2"):
                 radius(share)

@@ -645,7 +645,7 @@ def build_specs(tmp: Path) -> tuple[list[Spec], list[Extra]]:
              dict(number=[("unknown", "99.9"), ("float", 3.7), ("None", None)])),
         # ------------------------------------------------------------------------------------------ threat
         # shares: [0, 1] (checks.check_share); the radii of the theorems refuse the trivial shares >= 1/2. The
-        # radii live in guarantees (threat imports them: threat.cube_radius is guarantees.cube_radius, ...)
+        # radii live in guarantees, their one home (threat imports them to build its reports)
         Spec("guarantees", "concentration_c", guarantees.concentration_c, dict(share=0.1),
              dict(share=reals(0, 0.5, open_max=True))),
         Spec("guarantees", "lattice_l2_radius", guarantees.lattice_l2_radius, dict(N=784, levels=256, share=0.1),

@@ -1,7 +1,7 @@
 """Lesson 10 (design implications): checkers for the compute exercises and the self-check quiz.
 
 10.2: the smallest number of levels L at which Theorem 10.1's l2 radius for a 5% share of 32x32x3 images is below 1
-(``threat.lattice_l2_radius``); 10.3: Proposition 10.2's cap on a d_0 radius guaranteed at every binarised 4 and 9
+(``guarantees.lattice_l2_radius``); 10.3: Proposition 10.2's cap on a d_0 radius guaranteed at every binarised 4 and 9
 of the bundled MNIST subset, from the closest pair (an exact integer computation on the data).
 """
 
@@ -13,7 +13,7 @@ from functools import cache
 
 import torch
 
-from .. import threat
+from .. import guarantees
 from ..data import load_mnist, quantize
 from . import answers
 from .checker import Checker, Mistake, answer_is, equal, register
@@ -23,7 +23,7 @@ CIFAR_N, SHARE, LIMIT = 3 * 32 * 32, 0.05, 1.0
 CLASSES = (4, 9)
 
 
-def smallest_levels(N: int, radius=threat.lattice_l2_radius) -> int:
+def smallest_levels(N: int, radius=guarantees.lattice_l2_radius) -> int:
     """The smallest L >= 2 with radius(N, L, 5%) < 1 (the radius falls as L grows: r + (r + sqrt(N)) / (L - 1))."""
     for L in itertools.count(2):
         if radius(N, L, SHARE) < LIMIT:
@@ -33,7 +33,7 @@ def smallest_levels(N: int, radius=threat.lattice_l2_radius) -> int:
 
 def _without_factor(N: int, L: int, share: float) -> float:
     """Theorem 10.1's radius with the factor L/(L-1) on the cube's radius forgotten (a typical slip)."""
-    return threat.cube_radius(share) + math.sqrt(N) / (L - 1)
+    return guarantees.cube_radius(share) + math.sqrt(N) / (L - 1)
 
 
 @cache
@@ -55,7 +55,7 @@ def common_radius_cap() -> int:
 
 register(Checker(
     "10.2", answers.whole_number, lambda: smallest_levels(CIFAR_N), equal,
-    hint="evaluate threat.lattice_l2_radius(3 * 32 * 32, L, 0.05) for L = 2, 3, 4, ... and stop at the first L "
+    hint="evaluate guarantees.lattice_l2_radius(3 * 32 * 32, L, 0.05) for L = 2, 3, 4, ... and stop at the first L "
          "where it is below 1.",
     mistakes=(
         Mistake(answer_is(lambda: smallest_levels(CIFAR_N) - 1),
@@ -63,7 +63,7 @@ register(Checker(
                 lambda r: r - 1),
         Mistake(answer_is(lambda: smallest_levels(CIFAR_N, _without_factor)),
                 "the cube's radius is multiplied by L/(L-1) in Theorem 10.1 (the lattice is stretched from the box "
-                "centres to the levels); use threat.lattice_l2_radius rather than your own formula.",
+                "centres to the levels); use guarantees.lattice_l2_radius rather than your own formula.",
                 lambda r: smallest_levels(CIFAR_N, _without_factor)),
         Mistake(answer_is(lambda: smallest_levels(32 * 32)),
                 "N counts every entry: a 32x32 image with 3 colour channels has 3 * 32 * 32 = 3072 of them.",

@@ -7,8 +7,9 @@ from __future__ import annotations
 import ipywidgets as W
 from matplotlib.figure import Figure
 
+from ..guarantees import DATASETS as PRESETS  # name -> (n, levels, channels)
 from ..plotting.threat import threat_axis
-from ..threat import COMMON_EPS, PRESETS, threat_report
+from ..threat import COMMON_EPS, threat_report
 from .live import LiveView, p_dropdown
 
 CUSTOM = "custom (n, q, L below)"

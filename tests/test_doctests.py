@@ -9,36 +9,69 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
+import sys
 import types
 
 import pytest
 
-# The modules whose public API carries examples (the census modules get theirs with their own package).
+# The modules whose public API carries examples; a package (perturbkit.census) counts the names of its ``__all__``
+# that its submodules define.
 MODULES = ["perturbkit.spaces", "perturbkit.norms", "perturbkit.bounds", "perturbkit.sum_classifier",
            "perturbkit.attacks", "perturbkit.attacks.gradient", "perturbkit.attacks.lattice",
-           "perturbkit.attacks.minimal", "perturbkit.attacks.result", "perturbkit.attacks.sparse"]
+           "perturbkit.attacks.minimal", "perturbkit.attacks.result", "perturbkit.attacks.sparse",
+           "perturbkit.census"]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def defined_in(obj, module: types.ModuleType) -> bool:
+    """Whether ``obj`` is defined in ``module`` or, for a package, in one of its submodules."""
+    home = getattr(obj, "__module__", None) or ""
+    return home == module.__name__ or home.startswith(module.__name__ + ".")
 
 
 def public_api(module: types.ModuleType) -> dict[str, object]:
     """The public functions and classes a module defines (its ``__all__`` when it has one, else every name not
-    starting with ``_``; names imported from elsewhere and constants, which have no docstring of their own, are left
-    out), and the public methods and properties those classes define, as ``Class.name``."""
+    starting with ``_``; for a package, the names its submodules define; names imported from elsewhere and
+    constants, which have no docstring of their own, are left out), and the public methods (class and static
+    methods included) and properties those classes define, as ``Class.name``."""
     names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
     out = {}
     for name in names:
         obj = getattr(module, name)
-        if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module.__name__:
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and defined_in(obj, module):
             out[name] = obj
-        if inspect.isclass(obj) and obj.__module__ == module.__name__:
-            out |= {f"{name}.{m}": member.fget if isinstance(member, property) else member
-                    for m, member in vars(obj).items()
-                    if not m.startswith("_") and (inspect.isfunction(member) or isinstance(member, property))}
+        if inspect.isclass(obj) and defined_in(obj, module):
+            for m, member in vars(obj).items():
+                if m.startswith("_"):
+                    continue
+                if isinstance(member, property):
+                    out[f"{name}.{m}"] = member.fget
+                elif isinstance(member, (classmethod, staticmethod)):
+                    out[f"{name}.{m}"] = member.__func__
+                elif inspect.isfunction(member):
+                    out[f"{name}.{m}"] = member
     return out
 
 
 def examples(obj) -> list[doctest.Example]:
     return doctest.DocTestParser().get_examples(inspect.getdoc(obj) or "")
+
+
+def module_doctests(module: types.ModuleType) -> list[doctest.DocTest]:
+    """The doctests of a module's docstrings, and those of the public names it takes from its submodules.
+
+    DocTestFinder on a module keeps only the objects whose home is that module, so for a package it finds nothing
+    but the package docstring: the names of :func:`public_api` defined elsewhere are collected one by one (without
+    recursing: ``public_api`` lists the methods itself), each in the namespace of the module that defines it.
+    """
+    tests = doctest.DocTestFinder(exclude_empty=True).find(module, module.__name__)
+    one = doctest.DocTestFinder(recurse=False, exclude_empty=True)
+    for name, obj in public_api(module).items():
+        if obj.__module__ == module.__name__:  # the module's own finder found it
+            continue
+        home = sys.modules[obj.__module__]
+        tests += one.find(obj, f"{module.__name__}.{name}", module=home, globs=vars(home))
+    return tests
 
 
 def run(test: doctest.DocTest) -> doctest.TestResults:
@@ -53,9 +86,10 @@ def run(test: doctest.DocTest) -> doctest.TestResults:
 @pytest.mark.parametrize("module_name", MODULES)
 def test_examples_pass(module_name):
     """Every example of the module prints what its docstring says."""
-    tests = doctest.DocTestFinder(exclude_empty=True).find(importlib.import_module(module_name), module_name)
+    module = importlib.import_module(module_name)
+    tests = module_doctests(module)
     ran = sum(run(t).attempted for t in tests if t.examples)
-    documented = public_api(importlib.import_module(module_name))
+    documented = public_api(module)
     # Each public function and class contributes at least one example, so a finder that silently found nothing
     # (e.g. docstrings moved or the module replaced by a stub) cannot pass.
     assert ran >= len(documented), f"{module_name}: {ran} examples run for {len(documented)} public names"
@@ -76,7 +110,8 @@ def test_the_api_is_not_empty():
     found = {n for m in MODULES for n in public_api(importlib.import_module(m))}
     assert {"ImageSpace", "ImageSpace.images", "ImageSpace.size", "size", "distance", "project", "harper_bound",
             "minimal", "pgd", "fgsm", "minimal_perturbation", "sparse_attack", "to_lattice", "AttackResult",
-            "AttackResult.robust_accuracy", "SumModel.forward"} <= found
+            "AttackResult.robust_accuracy", "SumModel.forward", "robustness", "bitset_census", "pack_bits",
+            "EntrySum", "Labeller.whole_space", "RobustShare.from_histogram"} <= found
 
 
 def test_a_wrong_output_fails():

@@ -48,7 +48,19 @@ class LabelChunk(NamedTuple):
 
 def chunk_labels(out, k: int, device) -> torch.Tensor:
     """A classifier's answer for a chunk of k images as uint8 labels on ``device``, or a clear error (labels must be
-    k integers in 0..255)."""
+    k integers in 0..255).
+
+    Examples
+    --------
+    A list of three labels for three images, then two labels where three were due:
+
+    >>> chunk_labels([0, 1, 1], 3, "cpu").tolist()
+    [0, 1, 1]
+    >>> chunk_labels([0, 1], 3, "cpu")
+    Traceback (most recent call last):
+    ...
+    ValueError: classifier returned 2 labels for a batch of 3 images
+    """
     try:
         out = torch.as_tensor(out)
     except (TypeError, ValueError, RuntimeError) as e:
@@ -69,7 +81,19 @@ def chunk_labels(out, k: int, device) -> torch.Tensor:
 # ---------------------------------------------------------------------------------------------------- the protocol
 class Labeller(abc.ABC):
     """A classifier (called on images (k, channels, n, n), it returns k integer labels) that also labels a whole
-    space without images, chunk by chunk, in index order."""
+    space without images, chunk by chunk, in index order.
+
+    Examples
+    --------
+    The reference classifier ``majority`` is a Labeller (an :class:`EntrySum`): called on images it is the
+    classifier it wraps, and on a whole space it gives the same labels without building the images:
+
+    >>> from perturbkit.classifiers import majority
+    >>> from perturbkit.spaces import ImageSpace
+    >>> on_images = majority(ImageSpace(2).images([3, 7, 15])).tolist()
+    >>> isinstance(majority, Labeller), on_images, majority.whole_space(ImageSpace(2))[[3, 7, 15]].tolist()
+    (True, [0, 1, 1], [0, 1, 1])
+    """
 
     def __init__(self, classify: Callable):
         # the labeller is the classifier it declares: it labels images as ``classify`` does and carries its name,
@@ -85,10 +109,36 @@ class Labeller(abc.ABC):
     def label_chunks(self, space: ImageSpace, device: torch.device, chunk: int) -> Iterator[LabelChunk]:
         """Yield :class:`LabelChunk` s that cover ``space`` in index order, consecutive and aligned to powers of the
         number of levels, with labels (uint8) on ``device``. ``chunk`` is the number of images per chunk the caller
-        asks for; a labeller may choose smaller chunks (a network bounds its batch), which the caller checks."""
+        asks for; a labeller may choose smaller chunks (a network bounds its batch), which the caller checks.
+
+        Examples
+        --------
+        The 2x2 binary space in chunks of 4 images, labelled by ``majority``: chunk 8 (images 1000..1011) has the
+        key of chunk 4 (images 0100..0111), so it comes without labels and has the labels of that chunk:
+
+        >>> import torch
+        >>> from perturbkit.classifiers import majority
+        >>> from perturbkit.spaces import ImageSpace
+        >>> for start, labels, key in majority.label_chunks(ImageSpace(2), torch.device("cpu"), 4):
+        ...     print(start, None if labels is None else labels.tolist())
+        0 [0, 0, 0, 0]
+        4 [0, 0, 0, 1]
+        8 None
+        12 [0, 1, 1, 1]
+        """
 
     def whole_space(self, space: ImageSpace, device=None) -> torch.Tensor:
-        """The labels (uint8, shape (space.size,), on ``device``) of every image of ``space``."""
+        """The labels (uint8, shape (space.size,), on ``device``) of every image of ``space``.
+
+        Examples
+        --------
+        ``majority`` on the 16 images of the 2x2 binary space: label 1 for 3 or 4 ones (2 ones is a tie, label 0):
+
+        >>> from perturbkit.classifiers import majority
+        >>> from perturbkit.spaces import ImageSpace
+        >>> majority.whole_space(ImageSpace(2)).tolist()
+        [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 1]
+        """
         device = check_device(device) or torch.device("cpu")
         out = torch.empty(space.size, dtype=torch.uint8, device=device)
         by_key = {}
@@ -124,6 +174,24 @@ class EntrySum(Labeller):
     modulo ``modulus`` when given); ``rule`` maps a tensor of sums to integer or boolean labels. ``keyed``: chunks
     whose high entries have the same sum have the same labels, so a census may reuse a chunk's labels (False for a
     hash, whose sums seldom repeat). Attributes of ``classify`` (name, docstring, signature) are carried over.
+
+    Examples
+    --------
+    A toy rule on binary images, label 1 from 3 ones on: each entry adds its level (0 or 1) to the sum, and the rule
+    compares the sum with 3. The declared labels are those of the plain function, which it keeps as its name:
+
+    >>> import torch
+    >>> from perturbkit.spaces import ImageSpace
+    >>> def three(images): return (images.flatten(1).sum(1) >= 3).long()
+    >>> rule = EntrySum(three, lambda space: torch.tensor([[0, 1]] * space.num_entries), lambda s, space: s >= 3)
+    >>> space = ImageSpace(2)
+    >>> rule.whole_space(space).tolist() == three(space.images(torch.arange(16))).tolist(), rule.__name__
+    (True, 'three')
+
+    :func:`label_space` takes the declared path: the images with 3 or 4 ones (0111, 1011, 1101, 1110, 1111):
+
+    >>> label_space(rule, space).tolist()
+    [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 1]
     """
 
     def __init__(self, classify: Callable, table: Callable[[ImageSpace], torch.Tensor],
@@ -136,6 +204,24 @@ class EntrySum(Labeller):
         return f"<sum-type classifier {self.__name__}>"
 
     def label_chunks(self, space: ImageSpace, device: torch.device, chunk: int) -> Iterator[LabelChunk]:
+        """Chunks of L**k images (the largest k with L**k <= ``chunk``): the sums of the k low entries are computed
+        once, each chunk adds the sum of its high entries, whose value is the chunk's key (with ``keyed``).
+
+        Examples
+        --------
+        ``sum_threshold`` on the 2x2 binary space, 4 images per chunk: the key is the number of ones among the two
+        high entries, so chunk 8 (high entries 10) repeats the key 1 of chunk 4 (high entries 01):
+
+        >>> import torch
+        >>> from perturbkit.classifiers import sum_threshold
+        >>> from perturbkit.spaces import ImageSpace
+        >>> for start, labels, key in sum_threshold.label_chunks(ImageSpace(2), torch.device("cpu"), 4):
+        ...     print(start, key, None if labels is None else labels.tolist())
+        0 0 [0, 0, 0, 1]
+        4 1 [0, 1, 1, 1]
+        8 1 None
+        12 2 [1, 1, 1, 1]
+        """
         L, N = space.levels, space.num_entries
         k = 0  # low entries per chunk: the largest k <= N with L**k <= chunk
         while k < N and L ** (k + 1) <= chunk:  # ends: k rises by one, to N at most
@@ -181,6 +267,20 @@ def label_space(classifier, space: ImageSpace, batch_size: int | None = None, de
     a tqdm progress bar (notebook-aware; by default shown from ``PROGRESS_FROM`` images up; ``True``/``False``
     force it); chunks come from :meth:`ImageSpace.chunks`. A :class:`Labeller` (the reference classifiers of
     :mod:`perturbkit.classifiers`) labels the space its own way, without images, to the same labels.
+
+    Examples
+    --------
+    The 16 images of the 2x2 binary space labelled by the sum threshold (label 1 from 2 ones on):
+
+    >>> from perturbkit.classifiers import sum_threshold
+    >>> from perturbkit.spaces import ImageSpace
+    >>> label_space(sum_threshold, ImageSpace(2)).tolist()
+    [0, 0, 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1]
+
+    Any batched callable is run on the images, here "label 1 when the top left pixel (entry 0) is on":
+
+    >>> label_space(lambda x: x[:, 0, 0, 0].long(), ImageSpace(2)).tolist()
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
     """
     if not isinstance(space, ImageSpace):
         raise TypeError(f"space must be a perturbkit.spaces.ImageSpace, got {type(space).__name__}")

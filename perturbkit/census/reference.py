@@ -165,6 +165,19 @@ def pack_bits(mask: torch.Tensor) -> torch.Tensor:
 
     Image i becomes bit i % 64 of word i // 64; missing images at the end are 0 bits. Uses the byte order of a
     little-endian machine (x86, ARM, CUDA): byte b of a word holds bits 8b..8b+7.
+
+    Examples
+    --------
+    Eight zeros and eight ones make one word each; images 0, 2 and 3 give bits 1 + 4 + 8; 65 ones fill a whole
+    word (all 64 bits set: -1 as an int64) and one bit of a second:
+
+    >>> import torch
+    >>> pack_bits(torch.zeros(8, dtype=torch.bool)).tolist(), pack_bits(torch.ones(8, dtype=torch.bool)).tolist()
+    ([0], [255])
+    >>> pack_bits(torch.tensor([1, 0, 1, 1, 0, 0, 0, 0], dtype=torch.uint8)).tolist()
+    [13]
+    >>> pack_bits(torch.ones(65, dtype=torch.bool)).tolist()
+    [-1, 1]
     """
     if sys.byteorder != "little":  # pragma: no cover - every machine torch supports today is little-endian
         raise RuntimeError("pack_bits assumes a little-endian machine")
@@ -190,6 +203,14 @@ def popcount(words: torch.Tensor) -> int:
 
     The halves are counted as int32 because 32-bit multiplies are vector instructions on every CPU and GPU (64-bit
     ones are not on most CPUs); the masks keep the sign-extending right shifts from leaking into the counts.
+
+    Examples
+    --------
+    Eight packed ones count 8; the words -1 (64 ones) and 13 (three ones) count 67:
+
+    >>> import torch
+    >>> popcount(pack_bits(torch.ones(8, dtype=torch.bool))), popcount(torch.tensor([-1, 13]))
+    (8, 67)
     """
     check_tensor("words", words)
     if words.dtype != torch.int64:

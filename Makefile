@@ -42,6 +42,8 @@ $(LSTAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[course]'
+	@# matplotlib builds its font cache on first import and says so on stderr: do it here, not in a lesson's kernel
+	$(BIN)/python -c "import matplotlib.font_manager"
 	@touch $@
 
 # Everything `make test` needs on top: pytest, nbval, playwright, hypothesis, numba (the opt-in `fast` extra: the

@@ -3,6 +3,7 @@ lesson's imports to at most five paths without changing its names or outputs."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import subprocess
@@ -165,7 +166,6 @@ def _home(module: str, name: str) -> str:
 def expand(nb) -> None:
     """The lesson as written before the face: each top-level perturbkit from-import split into one import per
     defining module (in place; the rewriting test starts from this)."""
-    import ast
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
